@@ -1,0 +1,36 @@
+"""Shared test set-up. Fixture modules live in tests/fixtures/ and are loaded automatically."""
+
+from __future__ import annotations
+
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEMO_ARTICLE = ROOT / "corpora" / "articles" / "2025-06-27-china-us-trade-framework.en.txt"
+
+pytest_plugins = [
+    f"tests.fixtures.{m.name}" for m in pkgutil.iter_modules([str(Path(__file__).parent / "fixtures")])
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_workbench_env(tmp_path_factory, monkeypatch):
+    """Keep every test away from the user's database, exports and config."""
+    home = tmp_path_factory.mktemp("wb")
+    monkeypatch.setenv("WORKBENCH_DB", str(home / "workbench.db"))
+    monkeypatch.setenv("WORKBENCH_OUTPUT_DIR", str(home / "exports"))
+    monkeypatch.delenv("WORKBENCH_CONFIG", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    yield
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; skips the test (saying why) when it is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not found: the shared evaluation data is not beside this checkout")
+    return path

@@ -1,0 +1,218 @@
+"""The official corpus: Chinese (and some English) texts with their provenance.
+
+One file per document and language, ``<id>.<lang>.txt``: a ``key: value`` header (id, lang,
+date, issuer, title, source, confidence, and any other fields), a ``---`` line, then the
+text exactly as published. Reviewers always see that text; matching uses a normalised
+form (Simplified characters, full-width Chinese punctuation) kept alongside, with the same
+length so offsets carry over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from workbench.errors import CorpusError
+from workbench.segment import Segment, segment_text
+
+REQUIRED_FIELDS = ("id", "lang", "date", "issuer", "title", "source", "confidence")
+HEADER_ORDER = REQUIRED_FIELDS
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+# Half-width punctuation that official Chinese texts use in full-width form.
+_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified characters (OpenCC ``t2s``, character-level, same length)."""
+    converted = _t2s().convert(text)
+    # t2s is one-to-one on characters in practice; keep offsets valid if it ever is not.
+    return converted if len(converted) == len(text) else text
+
+
+def normalise_zh(text: str) -> str:
+    """Matching form of Chinese text: Simplified characters, full-width punctuation next to CJK.
+
+    The result has the same length as ``text`` so that offsets found in it point into the
+    published text too.
+    """
+    text = to_simplified(text)
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        full = _HALF_TO_FULL.get(ch)
+        if full is None:
+            continue
+        prev = chars[i - 1] if i else ""
+        nxt = chars[i + 1] if i + 1 < len(chars) else ""
+        # "1,000" and "3:2" stay half-width; punctuation touching Chinese text becomes full-width.
+        if (prev and re.match(f"[{_CJK}》”」）]", prev)) or (nxt and re.match(f"[{_CJK}《“「（]", nxt)):
+            chars[i] = full
+    return "".join(chars)
+
+
+def traditional_ratio(text: str) -> float:
+    """Share of CJK characters that OpenCC changes when converting to Simplified."""
+    cjk = [c for c in text if "\u3400" <= c <= "\u9fff"]
+    if not cjk:
+        return 0.0
+    simplified = to_simplified("".join(cjk))
+    return sum(a != b for a, b in zip(cjk, simplified)) / len(cjk)
+
+
+@dataclass(frozen=True)
+class OfficialSentence:
+    """A sentence of an official document, as published and in matching form."""
+
+    doc_id: str
+    lang: str
+    index: int
+    text: str
+    normalised: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass
+class OfficialDocument:
+    """One official document in one language, with its provenance header."""
+
+    id: str
+    lang: str
+    date: str
+    issuer: str
+    title: str
+    source: str
+    confidence: str
+    text: str
+    extra: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def is_partial(self) -> bool:
+        """True when the stored text is cut short (its confidence says PARTIAL)."""
+        return "PARTIAL" in self.confidence.upper()
+
+    @property
+    def source_urls(self) -> list[str]:
+        """The URLs named in the ``source`` field, first one first."""
+        return re.findall(r"https?://[^\s;,)]+", self.source)
+
+    @cached_property
+    def is_traditional(self) -> bool:
+        """True when the text is stored in Traditional characters."""
+        return self.lang == "zh" and traditional_ratio(self.text) > 0.05
+
+    @cached_property
+    def sentences(self) -> tuple[OfficialSentence, ...]:
+        """The document's sentences; Chinese ones carry their normalised matching form."""
+        segments: list[Segment] = segment_text(self.text, self.lang)
+        out = []
+        for seg in segments:
+            norm = normalise_zh(seg.text) if self.lang == "zh" else seg.text
+            out.append(OfficialSentence(self.id, self.lang, seg.index, seg.text, norm, seg.paragraph,
+                                        seg.start, seg.end))
+        return tuple(out)
+
+    def header(self) -> dict[str, str]:
+        """All header fields in canonical order, extra fields last."""
+        base = {name: getattr(self, name) for name in HEADER_ORDER}
+        return {**base, **self.extra}
+
+    def to_file_text(self) -> str:
+        """The document in corpus file format (header, ``---``, text)."""
+        lines = [f"{key}: {value}" for key, value in self.header().items()]
+        return "\n".join(lines) + "\n---\n" + self.text.rstrip("\n") + "\n"
+
+
+def parse_document(raw: str, *, path: Path | None = None) -> OfficialDocument:
+    """Parse a corpus file's text; raises :class:`CorpusError` naming the missing or bad field."""
+    where = str(path) if path else "document"
+    raw = raw.lstrip("\ufeff").replace("\r\n", "\n")
+    head, sep, body = raw.partition("\n---\n")
+    if not sep:
+        raise CorpusError(f"{where}: no '---' line between header and text; add one after the header")
+    fields: dict[str, str] = {}
+    for lineno, line in enumerate(head.split("\n"), start=1):
+        if not line.strip():
+            continue
+        key, colon, value = line.partition(":")
+        if not colon:
+            raise CorpusError(f"{where}:{lineno}: header line must be 'key: value'")
+        fields[key.strip().lower()] = value.strip()
+    missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
+    if missing:
+        raise CorpusError(f"{where}: header lacks {', '.join(missing)}; add them (required: {', '.join(REQUIRED_FIELDS)})")
+    if not _DATE.match(fields["date"]):
+        raise CorpusError(f"{where}: date {fields['date']!r} is not YYYY-MM-DD; correct the header")
+    if fields["lang"] not in ("zh", "en"):
+        raise CorpusError(f"{where}: lang {fields['lang']!r} must be 'zh' or 'en'")
+    text = body.strip("\n")
+    if not text.strip():
+        raise CorpusError(f"{where}: the document has no text after the '---' line")
+    extra = {k: v for k, v in fields.items() if k not in REQUIRED_FIELDS}
+    return OfficialDocument(**{name: fields[name] for name in REQUIRED_FIELDS}, text=text, extra=extra, path=path)
+
+
+class OfficialCorpus:
+    """All official documents of a corpus folder, by id and language."""
+
+    def __init__(self, documents: list[OfficialDocument]):
+        self._docs: dict[tuple[str, str], OfficialDocument] = {}
+        for doc in documents:
+            self.add(doc)
+
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> OfficialCorpus:
+        """Load every ``*.txt`` under ``<corpus dir>/official`` (default: the project's ``corpora/``)."""
+        from workbench.config import path_setting
+
+        root = Path(directory) if directory else path_setting("corpus_dir")
+        folder = root / "official" if (root / "official").is_dir() else root
+        if not folder.is_dir():
+            raise CorpusError(f"corpus folder {folder} not found; set WORKBENCH_CORPUS to the folder holding official/")
+        docs = [parse_document(p.read_text(encoding="utf-8"), path=p) for p in sorted(folder.glob("*.txt"))]
+        return cls(docs)
+
+    def add(self, doc: OfficialDocument) -> None:
+        """Add or replace one document (same id and language replaces)."""
+        self._docs[(doc.id, doc.lang)] = doc
+
+    def get(self, doc_id: str, lang: str = "zh") -> OfficialDocument:
+        """The document ``doc_id`` in ``lang``; the error lists close ids."""
+        try:
+            return self._docs[(doc_id, lang)]
+        except KeyError:
+            import difflib
+
+            ids = sorted({i for i, _ in self._docs})
+            close = difflib.get_close_matches(doc_id, ids, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; run 'workbench corpus list' to see the ids"
+            raise CorpusError(f"no {lang} document with id {doc_id!r} in the corpus{hint}") from None
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._docs
+
+    def __iter__(self) -> Iterator[OfficialDocument]:
+        return iter(sorted(self._docs.values(), key=lambda d: (d.date, d.id, d.lang)))
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def documents(self, lang: str | None = None) -> list[OfficialDocument]:
+        """Documents, oldest first, optionally of one language."""
+        return [d for d in self if lang is None or d.lang == lang]
+
+    def has_pair(self, doc_id: str) -> bool:
+        """True when the document exists in both Chinese and English."""
+        return (doc_id, "zh") in self._docs and (doc_id, "en") in self._docs

@@ -1,0 +1,259 @@
+"""Read and clean an English article: plain text, Markdown or HTML, from a file or pasted.
+
+Cleaning is deliberately conservative: Unicode NFC, unified line breaks and spaces,
+zero-width and bidi control characters removed, curly quotes and dashes kept. Scraped
+articles often repeat paragraphs (headline and byline twice); exact repeats are dropped
+by default and counted, so the reviewer is told what was removed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from workbench.errors import FileNotFoundWorkbenchError, InputError
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+                      ".html": "html", ".htm": "html"}
+
+# Invisible characters that only break matching: zero-width spaces/joiners, word joiner,
+# BOM, soft hyphen, and the bidi embedding/override/isolate controls.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+# Other control characters (C0/C1) except tab and line breaks.
+_CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """An article after cleaning.
+
+    ``text`` is the paragraphs joined by blank lines; every later offset points into it.
+    """
+
+    text: str
+    paragraphs: tuple[str, ...]
+    dropped_duplicates: int
+    source_format: str
+    title: str | None = None
+
+
+def clean_text(raw: str, *, source_format: str = "text", keep_duplicates: bool = False) -> CleanText:
+    """Clean pasted or decoded text and split it into paragraphs.
+
+    ``source_format`` is ``text`` (each non-empty line is a paragraph, as in scraped
+    articles), ``markdown`` (blank-line separated blocks; markup removed) or ``html``.
+    Raises :class:`InputError` when nothing but whitespace remains.
+    """
+    if source_format == "html":
+        title, blocks = _html_blocks(raw)
+    elif source_format == "markdown":
+        title, blocks = None, _markdown_blocks(raw)
+    elif source_format == "text":
+        title, blocks = None, _normalise(raw).split("\n")
+    else:
+        raise InputError(f"unknown format {source_format!r}; use one of: text, markdown, html")
+
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    dropped = 0
+    for block in blocks:
+        para = _SPACES.sub(" ", _normalise(block).replace("\n", " ")).strip()
+        if not para:
+            continue
+        if not keep_duplicates and para in seen:
+            dropped += 1
+            continue
+        seen.add(para)
+        paragraphs.append(para)
+    if not paragraphs:
+        raise InputError("the text is empty or contains only whitespace; paste or upload an article with some text")
+    return CleanText("\n\n".join(paragraphs), tuple(paragraphs), dropped, source_format, title)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def decode_bytes(data: bytes, name: str = "input") -> str:
+    """Decode file contents as UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured).
+
+    Raises :class:`InputError` for binary data and for text in another encoding, naming
+    the encoding the file seems to be in.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: starts like UTF-16 but does not decode; save it as UTF-8 and try again") from None
+    if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
+        raise InputError(f"{name}: looks like a binary file, not text; upload a .txt, .md or .html article")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        guess = _guess_encoding(data)
+        hint = f"it looks like {guess}" if guess else "its encoding could not be recognised"
+        raise InputError(f"{name}: is not valid UTF-8 ({hint}); re-save it as UTF-8 and try again") from None
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(sample) > 0.05
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # optional: only improves the message
+        return None
+    best = from_bytes(data[:65536]).best()
+    return best.encoding.replace("_", "-").upper() if best else None
+
+
+def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, keep_duplicates: bool = False,
+                 source_format: str | None = None) -> CleanText:
+    """Read a .txt, .md or .html article from disk and clean it (see :func:`clean_text`)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundWorkbenchError(f"{path}: no such file; check the path and try again")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the path of one article file")
+    fmt = source_format or SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise InputError(f"{path.name}: unsupported file type {path.suffix or '(none)'!r}; use one of {allowed}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path.name}: is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit; "
+                         "split the file or raise the limit (--max-bytes)")
+    return ingest_bytes(path.read_bytes(), name=path.name, source_format=fmt, keep_duplicates=keep_duplicates,
+                        max_bytes=max_bytes)
+
+
+def ingest_bytes(data: bytes, *, name: str, source_format: str, keep_duplicates: bool = False,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> CleanText:
+    """Decode and clean uploaded bytes; enforces the size limit before decoding."""
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit; "
+                         "split the file or raise the limit")
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty; upload an article with some text")
+    return clean_text(decode_bytes(data, name), source_format=source_format, keep_duplicates=keep_duplicates)
+
+
+def detect_format(text: str) -> str:
+    """Guess whether pasted text is HTML, Markdown or plain text."""
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(p|div|body|article|br|h[1-6])\b", head):
+        return "html"
+    if re.search(r"^(#{1,6} |[-*+] |\d+\. |> )", text, re.MULTILINE) or re.search(r"\[[^\]]+\]\([^)]+\)", text):
+        return "markdown"
+    return "text"
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+               "section", "article", "header", "footer", "blockquote", "pre", "hr", "figcaption", "dd", "dt"}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "nav", "form"}
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.in_title = False
+        self.title: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip_depth += 1
+        elif tag == "title":
+            self.in_title = True
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag == "title":
+            self.in_title = False
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title = (self.title or "") + data
+        elif not self.skip_depth:
+            self.parts.append(data.replace("\n", " "))
+
+
+def _html_blocks(raw: str) -> tuple[str | None, list[str]]:
+    collector = _TextCollector()
+    collector.feed(raw)
+    collector.close()
+    title = collector.title.strip() if collector.title and collector.title.strip() else None
+    return title, "".join(collector.parts).split("\n")
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+_MD_INLINE = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),        # images → alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),         # links → link text
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)"), r"\1"),
+]
+_MD_BLOCK_PREFIX = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)")
+
+
+def _markdown_blocks(raw: str) -> list[str]:
+    # Embedded HTML goes through the HTML collector so that scripts are dropped, not shown.
+    if re.search(r"<[a-zA-Z!/]", raw):
+        _, html_lines = _html_blocks(raw)
+        raw = "\n".join(html_lines)
+    blocks: list[str] = []
+    current: list[str] = []
+    in_fence = False
+    for line in _normalise(raw).split("\n"):
+        if line.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if re.fullmatch(r"[-*_=]{3,}", line.strip()) or not line.strip():
+            blocks.append(" ".join(current))
+            current = []
+            continue
+        starts_item = bool(_MD_BLOCK_PREFIX.match(line)) and not in_fence
+        text = _MD_BLOCK_PREFIX.sub("", line) if not in_fence else line
+        for pattern, repl in _MD_INLINE:
+            text = pattern.sub(repl, text)
+        text = html.unescape(text)
+        if starts_item:  # headings, list items and quotes start a paragraph of their own
+            blocks.append(" ".join(current))
+            current = []
+        if line.lstrip().startswith("#") and starts_item:  # a heading never runs on into the next line
+            blocks.append(text)
+            continue
+        current.append(text)
+    blocks.append(" ".join(current))
+    return blocks
