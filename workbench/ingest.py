@@ -173,8 +173,9 @@ _SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe"
 
 
 class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, keep_newlines: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.keep_newlines = keep_newlines
         self.parts: list[str] = []
         self.skip_depth = 0
         self.in_title = False
@@ -204,11 +205,11 @@ class _TextCollector(HTMLParser):
         if self.in_title:
             self.title = (self.title or "") + data
         elif not self.skip_depth:
-            self.parts.append(data.replace("\n", " "))
+            self.parts.append(data if self.keep_newlines else data.replace("\n", " "))
 
 
-def _html_blocks(raw: str) -> tuple[str | None, list[str]]:
-    collector = _TextCollector()
+def _html_blocks(raw: str, keep_newlines: bool = False) -> tuple[str | None, list[str]]:
+    collector = _TextCollector(keep_newlines)
     collector.feed(raw)
     collector.close()
     title = collector.title.strip() if collector.title and collector.title.strip() else None
@@ -230,7 +231,7 @@ _MD_BLOCK_PREFIX = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)
 def _markdown_blocks(raw: str) -> list[str]:
     # Embedded HTML goes through the HTML collector so that scripts are dropped, not shown.
     if re.search(r"<[a-zA-Z!/]", raw):
-        _, html_lines = _html_blocks(raw)
+        _, html_lines = _html_blocks(raw, keep_newlines=True)
         raw = "\n".join(html_lines)
     blocks: list[str] = []
     current: list[str] = []

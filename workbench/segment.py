@@ -117,7 +117,7 @@ _OPENERS = {
     "his", "her", "their", "our", "in", "on", "at", "but", "and", "or", "so", "yet", "if", "when", "while",
     "after", "before", "since", "as", "however", "meanwhile", "still", "there", "here", "what", "why",
     "how", "who", "where", "some", "many", "most", "both", "no", "not", "for", "from", "with", "by", "to",
-    "earlier", "later", "last", "on", "under", "such", "one", "two", "asked", "analysts", "officials",
+    "earlier", "later", "last", "under", "such", "one", "two", "asked", "analysts", "officials",
 }
 _TERMINATOR = re.compile(r"""(?:\.{3}|…|[.!?]+)[”’"'»)\]}]*""")
 _NEXT_START = re.compile(r"""\s+([“‘"'«(\[]*)(\S)""")
