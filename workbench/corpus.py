@@ -5,10 +5,16 @@ date, issuer, title, source, confidence, and any other fields), a ``---`` line, 
 text exactly as published. Reviewers always see that text; matching uses a normalised
 form (Simplified characters, full-width Chinese punctuation) kept alongside, with the same
 length so offsets carry over.
+
+Documents are versioned by a hash of their text. When a document is replaced, the old text
+stays in ``<corpus dir>/versions/<id>.<lang>.<version>.txt``, so alignment links and review
+records made against it can still be resolved (:meth:`OfficialCorpus.get_version`).
 """
 
 from __future__ import annotations
 
+import glob
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +28,7 @@ REQUIRED_FIELDS = ("id", "lang", "date", "issuer", "title", "source", "confidenc
 HEADER_ORDER = REQUIRED_FIELDS
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
+VERSION_CHARS = 12  # hex digits of the text hash that name a version
 # Half-width punctuation that official Chinese texts use in full-width form.
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 
@@ -99,6 +106,11 @@ class OfficialDocument:
     path: Path | None = None
 
     @property
+    def version(self) -> str:
+        """Short hex hash of the text: the same text always gives the same version."""
+        return text_version(self.text)
+
+    @property
     def is_partial(self) -> bool:
         """True when the stored text is cut short (its confidence says PARTIAL)."""
         return "PARTIAL" in self.confidence.upper()
@@ -135,6 +147,41 @@ class OfficialDocument:
         return "\n".join(lines) + "\n---\n" + self.text.rstrip("\n") + "\n"
 
 
+def text_version(text: str) -> str:
+    """The version name of a document text (first hex digits of its SHA-256)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:VERSION_CHARS]
+
+
+@dataclass(frozen=True)
+class CorpusPaths:
+    """Where a corpus keeps its current documents and the versions they replaced."""
+
+    official: Path
+    versions: Path
+
+    def document_path(self, doc_id: str, lang: str) -> Path:
+        """The file of the current version of a document."""
+        return self.official / f"{doc_id}.{lang}.txt"
+
+    def version_path(self, doc_id: str, lang: str, version: str) -> Path:
+        """The file an earlier version of a document is kept in."""
+        return self.versions / f"{doc_id}.{lang}.{version}.txt"
+
+
+def corpus_paths(directory: str | Path | None = None) -> CorpusPaths:
+    """The folders of the corpus at ``directory`` (default: setting ``corpus_dir``).
+
+    ``directory`` may be the corpus folder holding ``official/`` or a bare folder of
+    documents; either way old versions go to a ``versions/`` folder beside the documents'.
+    """
+    from workbench.config import path_setting
+
+    root = Path(directory) if directory else path_setting("corpus_dir")
+    if (root / "official").is_dir():
+        return CorpusPaths(root / "official", root / "versions")
+    return CorpusPaths(root, root / "versions")
+
+
 def parse_document(raw: str, *, path: Path | None = None) -> OfficialDocument:
     """Parse a corpus file's text; raises :class:`CorpusError` naming the missing or bad field."""
     where = str(path) if path else "document"
@@ -167,22 +214,21 @@ def parse_document(raw: str, *, path: Path | None = None) -> OfficialDocument:
 class OfficialCorpus:
     """All official documents of a corpus folder, by id and language."""
 
-    def __init__(self, documents: list[OfficialDocument]):
+    def __init__(self, documents: list[OfficialDocument], *, paths: CorpusPaths | None = None):
         self._docs: dict[tuple[str, str], OfficialDocument] = {}
+        self.paths = paths  # None for a corpus built in memory: no earlier versions to look up
         for doc in documents:
             self.add(doc)
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> OfficialCorpus:
         """Load every ``*.txt`` under ``<corpus dir>/official`` (default: the project's ``corpora/``)."""
-        from workbench.config import path_setting
-
-        root = Path(directory) if directory else path_setting("corpus_dir")
-        folder = root / "official" if (root / "official").is_dir() else root
+        paths = corpus_paths(directory)
+        folder = paths.official
         if not folder.is_dir():
             raise CorpusError(f"corpus folder {folder} not found; set WORKBENCH_CORPUS to the folder holding official/")
         docs = [parse_document(p.read_text(encoding="utf-8"), path=p) for p in sorted(folder.glob("*.txt"))]
-        return cls(docs)
+        return cls(docs, paths=paths)
 
     def add(self, doc: OfficialDocument) -> None:
         """Add or replace one document (same id and language replaces)."""
@@ -199,6 +245,33 @@ class OfficialCorpus:
             close = difflib.get_close_matches(doc_id, ids, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; run 'workbench corpus list' to see the ids"
             raise CorpusError(f"no {lang} document with id {doc_id!r} in the corpus{hint}") from None
+
+    def latest_version(self, doc_id: str, lang: str = "zh") -> str:
+        """The version of the current text of a document."""
+        return self.get(doc_id, lang).version
+
+    def has_newer_version(self, doc_id: str, lang: str, version: str) -> bool:
+        """True when the document has been replaced since ``version`` (what a link was made against)."""
+        return self.latest_version(doc_id, lang) != version
+
+    def get_version(self, doc_id: str, lang: str, version: str) -> OfficialDocument:
+        """The document as it was at ``version``: the current one, or an earlier one kept on disk."""
+        current = self._docs.get((doc_id, lang))
+        if current is not None and current.version == version:
+            return current
+        path = self.paths.version_path(doc_id, lang, version) if self.paths else None
+        if path is None or not path.is_file():
+            raise CorpusError(f"version {version} of {doc_id}.{lang} is not kept in the corpus; "
+                              f"restore {doc_id}.{lang}.{version}.txt into the versions/ folder")
+        return parse_document(path.read_text(encoding="utf-8"), path=path)
+
+    def earlier_versions(self, doc_id: str, lang: str) -> list[str]:
+        """Versions of a document kept on disk that the current text replaced, in no particular order."""
+        if self.paths is None or not self.paths.versions.is_dir():
+            return []
+        names = (p.name for p in self.paths.versions.glob(f"{glob.escape(doc_id)}.{lang}.*.txt"))
+        found = (re.fullmatch(rf"{re.escape(doc_id)}\.{lang}\.([0-9a-f]+)\.txt", name) for name in names)
+        return [m.group(1) for m in found if m]
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         return key in self._docs
