@@ -74,7 +74,7 @@ def test_utf16_with_bom_is_decoded():
 def test_size_limit_is_enforced(tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(b"Sentence one. " * 1000)
-    with pytest.raises(InputError, match="over the 0.0 MB limit|over the"):
+    with pytest.raises(InputError, match="over the limit of 1,000 bytes"):
         read_article(path, max_bytes=1000)
     with pytest.raises(InputError, match="over the"):
         ingest_bytes(b"x" * 2000, name="up.txt", source_format="text", max_bytes=1000)

@@ -138,8 +138,7 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, keep_d
         raise InputError(f"{path.name}: unsupported file type {path.suffix or '(none)'!r}; use one of {allowed}")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(f"{path.name}: is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit; "
-                         "split the file or raise the limit (--max-bytes)")
+        raise InputError(f"{path.name}: {_too_big(size, max_bytes)}; split the file or raise the limit (--max-bytes)")
     return ingest_bytes(path.read_bytes(), name=path.name, source_format=fmt, keep_duplicates=keep_duplicates,
                         max_bytes=max_bytes)
 
@@ -148,11 +147,14 @@ def ingest_bytes(data: bytes, *, name: str, source_format: str, keep_duplicates:
                  max_bytes: int = DEFAULT_MAX_BYTES) -> CleanText:
     """Decode and clean uploaded bytes; enforces the size limit before decoding."""
     if len(data) > max_bytes:
-        raise InputError(f"{name}: is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit; "
-                         "split the file or raise the limit")
+        raise InputError(f"{name}: {_too_big(len(data), max_bytes)}; split the file or raise the limit")
     if not data.strip():
         raise InputError(f"{name}: the file is empty; upload an article with some text")
     return clean_text(decode_bytes(data, name), source_format=source_format, keep_duplicates=keep_duplicates)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"is {size:,} bytes, over the limit of {limit:,} bytes ({limit / 2**20:.1f} MiB)"
 
 
 def detect_format(text: str) -> str:
