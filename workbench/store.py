@@ -1,0 +1,600 @@
+"""The review store: documents, segments, MT, alignment links, reviews and their full history.
+
+SQLite by default (one file, WAL, foreign keys on, a busy timeout, schema versions in
+``PRAGMA user_version``). Everything else talks to :class:`Store`, whose methods take and
+return plain dataclasses, so another SQL database could replace SQLite behind it.
+
+Two rules protect the reviewers' work:
+
+* Review history is append-only. Every save adds a row to ``revisions``; triggers refuse
+  ``UPDATE`` and ``DELETE`` there. The current review of a segment is simply its latest
+  revision (the ``reviews`` view).
+* Optimistic locking. A save names the revision it was based on; if someone saved in the
+  meantime the save is refused with :class:`~workbench.errors.ConflictError`, which shows
+  the other reviewer's text and name. ``UNIQUE(segment_id, number)`` backs this up in the
+  schema itself, so no two saves can both become revision *n*.
+
+Writes run in ``BEGIN IMMEDIATE`` transactions, so a document is stored with all its
+segments or not at all, and a save is acknowledged only after its commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.errors import ConflictError, InputError, StoreError
+
+REVIEW_STATES = ("new", "edited", "approved", "rejected")
+BUSY_TIMEOUT_MS = 10_000
+
+# Each migration is a list of statements run in one transaction; its index + 1 is the
+# schema version it produces. Never edit a released migration: append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            source_text TEXT NOT NULL,
+            source_format TEXT NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            imported_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            position INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            start_offset INTEGER NOT NULL,
+            end_offset INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (document_id, position)
+        )""",
+        """CREATE TABLE translations (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id),
+            text TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            model TEXT,
+            model_revision TEXT,
+            backend TEXT,
+            options TEXT NOT NULL DEFAULT '{}',
+            score REAL,
+            flags TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX translations_by_segment ON translations (segment_id, id)",
+        """CREATE TABLE alignment_links (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id),
+            quote TEXT,
+            official_doc_id TEXT,
+            official_doc_version TEXT,
+            sentence_ids TEXT NOT NULL DEFAULT '[]',
+            text TEXT NOT NULL,
+            score REAL NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX links_by_segment ON alignment_links (segment_id, id)",
+        """CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id),
+            number INTEGER NOT NULL CHECK (number >= 1),
+            text TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('new', 'edited', 'approved', 'rejected')),
+            reviewer TEXT NOT NULL,
+            action TEXT NOT NULL,
+            citation TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (segment_id, number)
+        )""",
+        """CREATE TRIGGER revisions_are_append_only_update BEFORE UPDATE ON revisions
+           BEGIN SELECT RAISE(ABORT, 'revisions are append-only: add a new revision instead'); END""",
+        """CREATE TRIGGER revisions_are_append_only_delete BEFORE DELETE ON revisions
+           BEGIN SELECT RAISE(ABORT, 'revisions are append-only: add a new revision instead'); END""",
+        # The current review of a segment is its latest revision; first_at is when review began.
+        """CREATE VIEW reviews AS
+           SELECT r.segment_id, r.number AS revision, r.text, r.state, r.reviewer, r.citation,
+                  (SELECT MIN(f.created_at) FROM revisions f WHERE f.segment_id = r.segment_id) AS first_at,
+                  r.created_at AS updated_at
+           FROM revisions r
+           WHERE r.number = (SELECT MAX(m.number) FROM revisions m WHERE m.segment_id = r.segment_id)""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- what goes in -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewSegment:
+    """A sentence of an article to store; ``position`` orders segments within the document."""
+
+    position: int
+    text: str
+    paragraph: int = 0
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class NewTranslation:
+    """A candidate translation of the segment at ``position``; ``origin`` is ``mt`` or ``import``."""
+
+    position: int
+    text: str
+    origin: str = "mt"
+    model: str | None = None
+    model_revision: str | None = None
+    backend: str | None = None
+    options: dict = field(default_factory=dict)
+    score: float | None = None
+    flags: tuple = ()
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """Official wording found for the segment at ``position`` (or for a quote inside it)."""
+
+    position: int
+    text: str
+    score: float
+    official_doc_id: str | None = None
+    official_doc_version: str | None = None
+    sentence_ids: tuple[int, ...] = ()
+    quote: str | None = None
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """An article with everything computed for it, stored in one transaction."""
+
+    id: str
+    title: str
+    source_text: str
+    source_format: str
+    segments: Sequence[NewSegment]
+    translations: Sequence[NewTranslation] = ()
+    links: Sequence[NewLink] = ()
+    metadata: dict = field(default_factory=dict)
+
+
+# --- what comes out -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One line of the document list."""
+
+    id: str
+    title: str
+    imported_at: str
+    segments: int
+    approved: int
+    reviewed: int
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A stored article and its metadata."""
+
+    id: str
+    title: str
+    source_text: str
+    source_format: str
+    metadata: dict
+    imported_at: str
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    """A stored sentence; ``id`` is unique across documents."""
+
+    id: int
+    document_id: str
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TranslationRecord:
+    """A stored candidate translation with the identity of what produced it."""
+
+    id: int
+    segment_id: int
+    text: str
+    origin: str
+    model: str | None
+    model_revision: str | None
+    backend: str | None
+    options: dict
+    score: float | None
+    flags: tuple
+    created_at: str
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """A stored alignment link to official wording."""
+
+    id: int
+    segment_id: int
+    quote: str | None
+    official_doc_id: str | None
+    official_doc_version: str | None
+    sentence_ids: tuple[int, ...]
+    text: str
+    score: float
+    evidence: dict
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One save of a segment's review; ``number`` counts from 1 per segment."""
+
+    segment_id: int
+    number: int
+    text: str
+    state: str
+    reviewer: str
+    action: str
+    citation: dict | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """The current review of a segment; ``revision`` 0 means nobody has saved it yet."""
+
+    segment_id: int
+    revision: int = 0
+    text: str = ""
+    state: str = "new"
+    reviewer: str | None = None
+    citation: dict | None = None
+    first_at: str | None = None
+    updated_at: str | None = None
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with microseconds (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class Store:
+    """Repository over one SQLite file; safe to share between threads (one connection each)."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        from workbench.config import path_setting
+
+        self.path = path_setting("db", path)
+        self.read_only = read_only
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        if read_only:
+            if not self.path.is_file():
+                raise StoreError(f"database {self.path} does not exist; process an article first or check WORKBENCH_DB")
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(f"cannot create the folder for database {self.path} ({err.strerror}); "
+                                 "set WORKBENCH_DB to a writable location") from None
+            self.migrate()
+
+    # --- connections and transactions ------------------------------------------------------------
+
+    def connection(self) -> sqlite3.Connection:
+        """The calling thread's connection (opened on first use)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            if self.read_only:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                       isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+                # NORMAL is durable against application crashes in WAL mode, the case that matters here.
+                conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as err:
+            raise _store_error(err, self.path) from None
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this store opened."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on any error."""
+        if self.read_only:
+            raise StoreError(f"database {self.path} is open read-only; reopen it writable to save changes")
+        conn = self.connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise _store_error(err, self.path) from None
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as err:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(err, sqlite3.Error):
+                raise _store_error(err, self.path) from None
+            raise
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+        try:
+            return self.connection().execute(sql, params).fetchall()
+        except sqlite3.Error as err:
+            raise _store_error(err, self.path) from None
+
+    def schema_version(self) -> int:
+        """The schema version of the database file (``PRAGMA user_version``)."""
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    def migrate(self) -> int:
+        """Bring the schema up to :data:`SCHEMA_VERSION`; returns the version found before."""
+        with self.transaction() as conn:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if found > SCHEMA_VERSION:
+                raise StoreError(f"database {self.path} has schema version {found}, newer than this workbench "
+                                 f"({SCHEMA_VERSION}); upgrade the workbench")
+            for version in range(found, SCHEMA_VERSION):
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return found
+
+    # --- documents --------------------------------------------------------------------------------
+
+    def add_document(self, doc: NewDocument) -> str:
+        """Store an article with its segments, translations and links, all or nothing; returns its id."""
+        positions = [s.position for s in doc.segments]
+        if len(set(positions)) != len(positions):
+            raise InputError(f"document {doc.id}: two segments share a position; number segments uniquely")
+        created = now_iso()
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+                raise InputError(f"document {doc.id} is already stored; open it from the document list")
+            conn.execute(
+                "INSERT INTO documents (id, title, source_text, source_format, metadata, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.title, doc.source_text, doc.source_format, _dump(doc.metadata), created))
+            segment_ids: dict[int, int] = {}
+            for seg in doc.segments:
+                cur = conn.execute(
+                    "INSERT INTO segments (document_id, position, paragraph, start_offset, end_offset, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", (doc.id, seg.position, seg.paragraph, seg.start, seg.end, seg.text))
+                segment_ids[seg.position] = int(cur.lastrowid)
+            self._insert_translations(conn, [(segment_ids[_known(t.position, segment_ids, doc.id)], t)
+                                             for t in doc.translations], created)
+            for link in doc.links:
+                conn.execute(
+                    "INSERT INTO alignment_links (segment_id, quote, official_doc_id, official_doc_version,"
+                    " sentence_ids, text, score, evidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (segment_ids[_known(link.position, segment_ids, doc.id)], link.quote, link.official_doc_id,
+                     link.official_doc_version, _dump(list(link.sentence_ids)), link.text, float(link.score),
+                     _dump(link.evidence), created))
+        return doc.id
+
+    def has_document(self, document_id: str) -> bool:
+        """True when a document with this id is stored."""
+        return bool(self._query("SELECT 1 FROM documents WHERE id = ?", (document_id,)))
+
+    def document(self, document_id: str) -> DocumentRecord:
+        """The stored article ``document_id``; raises :class:`InputError` when there is none."""
+        rows = self._query("SELECT * FROM documents WHERE id = ?", (document_id,))
+        if not rows:
+            raise InputError(f"no document {document_id!r} in the store; pick one from the document list")
+        row = rows[0]
+        return DocumentRecord(row["id"], row["title"], row["source_text"], row["source_format"],
+                              json.loads(row["metadata"]), row["imported_at"])
+
+    def list_documents(self) -> list[DocumentSummary]:
+        """Every stored document, newest first, with review progress."""
+        rows = self._query(
+            """SELECT d.id, d.title, d.imported_at,
+                      (SELECT COUNT(*) FROM segments s WHERE s.document_id = d.id) AS n_segments,
+                      (SELECT COUNT(*) FROM reviews r JOIN segments s ON s.id = r.segment_id
+                        WHERE s.document_id = d.id AND r.state = 'approved') AS n_approved,
+                      (SELECT COUNT(*) FROM reviews r JOIN segments s ON s.id = r.segment_id
+                        WHERE s.document_id = d.id AND r.state != 'new') AS n_reviewed
+               FROM documents d ORDER BY d.imported_at DESC, d.id""")
+        return [DocumentSummary(r["id"], r["title"], r["imported_at"], r["n_segments"], r["n_approved"],
+                                r["n_reviewed"]) for r in rows]
+
+    def segments(self, document_id: str) -> list[SegmentRecord]:
+        """The document's segments in order."""
+        rows = self._query("SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,))
+        return [_segment(r) for r in rows]
+
+    def segment(self, segment_id: int) -> SegmentRecord:
+        """One segment by id; raises :class:`InputError` when there is none."""
+        rows = self._query("SELECT * FROM segments WHERE id = ?", (segment_id,))
+        if not rows:
+            raise InputError(f"no segment {segment_id} in the store; reload the document")
+        return _segment(rows[0])
+
+    # --- translations and links ---------------------------------------------------------------------
+
+    def add_translations(self, pairs: Sequence[tuple[int, NewTranslation]]) -> int:
+        """Store candidate translations for existing segments (``(segment_id, translation)``); returns the count."""
+        with self.transaction() as conn:
+            self._insert_translations(conn, pairs, now_iso())
+        return len(pairs)
+
+    @staticmethod
+    def _insert_translations(conn: sqlite3.Connection, pairs: Sequence[tuple[int, NewTranslation]],
+                             created: str) -> None:
+        conn.executemany(
+            "INSERT INTO translations (segment_id, text, origin, model, model_revision, backend, options, score,"
+            " flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(segment_id, t.text, t.origin, t.model, t.model_revision, t.backend, _dump(t.options),
+              None if t.score is None else float(t.score), _dump(list(t.flags)), created) for segment_id, t in pairs])
+
+    def translations(self, document_id: str) -> dict[int, TranslationRecord]:
+        """The latest candidate translation of each segment of the document, by segment id."""
+        rows = self._query(
+            """SELECT t.* FROM translations t JOIN segments s ON s.id = t.segment_id
+               WHERE s.document_id = ? ORDER BY t.segment_id, t.id""", (document_id,))
+        return {r["segment_id"]: _translation(r) for r in rows}  # later rows win
+
+    def links(self, document_id: str) -> dict[int, list[LinkRecord]]:
+        """Alignment links of the document, best score first, by segment id."""
+        rows = self._query(
+            """SELECT l.* FROM alignment_links l JOIN segments s ON s.id = l.segment_id
+               WHERE s.document_id = ? ORDER BY l.segment_id, l.score DESC, l.id""", (document_id,))
+        out: dict[int, list[LinkRecord]] = {}
+        for r in rows:
+            out.setdefault(r["segment_id"], []).append(_link(r))
+        return out
+
+    # --- reviews --------------------------------------------------------------------------------------
+
+    def review(self, segment_id: int) -> Review:
+        """The current review of a segment (revision 0 and state ``new`` when never saved)."""
+        rows = self._query("SELECT * FROM reviews WHERE segment_id = ?", (segment_id,))
+        return _review(rows[0]) if rows else Review(segment_id)
+
+    def reviews(self, document_id: str) -> dict[int, Review]:
+        """Current reviews of every segment of the document, by segment id (unsaved ones included)."""
+        rows = self._query(
+            """SELECT s.id AS sid, r.* FROM segments s LEFT JOIN reviews r ON r.segment_id = s.id
+               WHERE s.document_id = ?""", (document_id,))
+        return {r["sid"]: _review(r) if r["revision"] is not None else Review(r["sid"]) for r in rows}
+
+    def save_review(self, segment_id: int, *, text: str, state: str, reviewer: str, base_revision: int,
+                    action: str = "edit", citation: dict | None = None) -> Review:
+        """Append a revision based on ``base_revision``; returns the new current review.
+
+        Raises :class:`ConflictError` (showing the other reviewer's text) when the segment has
+        moved on since ``base_revision``.
+        """
+        if state not in REVIEW_STATES:
+            raise InputError(f"unknown review state {state!r}; use one of {', '.join(REVIEW_STATES)}")
+        reviewer = (reviewer or "").strip()
+        if not reviewer:
+            raise InputError("no reviewer name given; enter your name before saving")
+        created = now_iso()
+        with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM segments WHERE id = ?", (segment_id,)).fetchone():
+                raise InputError(f"no segment {segment_id} in the store; reload the document")
+            latest = conn.execute("SELECT * FROM reviews WHERE segment_id = ?", (segment_id,)).fetchone()
+            current = _review(latest) if latest else Review(segment_id)
+            if current.revision != base_revision:
+                raise ConflictError(
+                    f"segment {segment_id} was saved by {current.reviewer or 'someone'} (revision {current.revision}) after you "
+                    f"opened revision {base_revision}; their text: {current.text!r}; "
+                    "reload the segment, merge your change into theirs and save again")
+            conn.execute(
+                "INSERT INTO revisions (segment_id, number, text, state, reviewer, action, citation, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (segment_id, base_revision + 1, text, state, reviewer, action,
+                 _dump(citation) if citation else None, created))
+        return Review(segment_id, base_revision + 1, text, state, reviewer, citation,
+                      current.first_at or created, created)
+
+    def revisions(self, segment_id: int) -> list[Revision]:
+        """Every saved revision of a segment, oldest first."""
+        rows = self._query("SELECT * FROM revisions WHERE segment_id = ? ORDER BY number", (segment_id,))
+        return [Revision(r["segment_id"], r["number"], r["text"], r["state"], r["reviewer"], r["action"],
+                         _load_optional(r["citation"]), r["created_at"]) for r in rows]
+
+    def count_revisions(self) -> int:
+        """How many revisions the whole store holds (for integrity checks)."""
+        return int(self._query("SELECT COUNT(*) FROM revisions")[0][0])
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+def _known(position: int, segment_ids: dict[int, int], document_id: str) -> int:
+    if position not in segment_ids:
+        raise InputError(f"document {document_id}: a translation or link names segment {position}, "
+                         "which the document does not have")
+    return position
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _load_optional(value: str | None) -> dict | None:
+    return json.loads(value) if value else None
+
+
+def _segment(r: sqlite3.Row) -> SegmentRecord:
+    return SegmentRecord(r["id"], r["document_id"], r["position"], r["paragraph"], r["start_offset"],
+                         r["end_offset"], r["text"])
+
+
+def _translation(r: sqlite3.Row) -> TranslationRecord:
+    return TranslationRecord(r["id"], r["segment_id"], r["text"], r["origin"], r["model"], r["model_revision"],
+                             r["backend"], json.loads(r["options"]), r["score"], tuple(json.loads(r["flags"])),
+                             r["created_at"])
+
+
+def _link(r: sqlite3.Row) -> LinkRecord:
+    return LinkRecord(r["id"], r["segment_id"], r["quote"], r["official_doc_id"], r["official_doc_version"],
+                      tuple(json.loads(r["sentence_ids"])), r["text"], r["score"], json.loads(r["evidence"]),
+                      r["created_at"])
+
+
+def _review(r: sqlite3.Row) -> Review:
+    return Review(r["segment_id"], r["revision"], r["text"], r["state"], r["reviewer"],
+                  _load_optional(r["citation"]), r["first_at"], r["updated_at"])
+
+
+def _store_error(err: sqlite3.Error, path: Path) -> StoreError:
+    """Translate a database error into a message that says what to do."""
+    text = str(err)
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        hint = "the database file or its folder is read-only; make it writable or set WORKBENCH_DB elsewhere"
+    elif "disk is full" in lowered or "disk i/o" in lowered:
+        hint = "the disk is full or failing; free some space and try again (nothing was saved)"
+    elif "locked" in lowered or "busy" in lowered:
+        hint = "the database is busy in another process; try again in a moment"
+    elif "unable to open" in lowered:
+        hint = "check that the folder exists and is writable, or set WORKBENCH_DB"
+    elif "malformed" in lowered or "not a database" in lowered:
+        hint = "the file is damaged or not a workbench database; restore a backup or set WORKBENCH_DB to another file"
+    else:
+        hint = "the change was not saved; try again"
+    return StoreError(f"database {path}: {text}; {hint}")
