@@ -476,6 +476,16 @@ class Store:
                WHERE s.document_id = ? ORDER BY t.segment_id, t.id""", (document_id,))
         return {r["segment_id"]: _translation(r) for r in rows}  # later rows win
 
+    def translation(self, segment_id: int) -> TranslationRecord | None:
+        """The latest candidate translation of one segment, if any."""
+        rows = self._query("SELECT * FROM translations WHERE segment_id = ? ORDER BY id DESC LIMIT 1", (segment_id,))
+        return _translation(rows[0]) if rows else None
+
+    def segment_links(self, segment_id: int) -> list[LinkRecord]:
+        """Alignment links of one segment, best score first."""
+        rows = self._query("SELECT * FROM alignment_links WHERE segment_id = ? ORDER BY score DESC, id", (segment_id,))
+        return [_link(r) for r in rows]
+
     def links(self, document_id: str) -> dict[int, list[LinkRecord]]:
         """Alignment links of the document, best score first, by segment id."""
         rows = self._query(

@@ -1,0 +1,109 @@
+"""The pipeline the UI and CLI call: processing articles and every review action."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import DEMO_ARTICLE
+from workbench import pipeline
+from workbench.errors import ConflictError, InputError
+
+
+def test_article_without_model_becomes_a_reviewable_document(store):
+    stages = []
+    doc_id = pipeline.process_article(DEMO_ARTICLE.read_text(encoding="utf-8"), store=store, translator=None,
+                                      corpus=None, progress=lambda stage, done, total: stages.append(stage))
+    view = pipeline.open_document(store, doc_id)
+    assert view.document.title.startswith("Amid ongoing trade tensions")
+    assert view.document.metadata["dropped_duplicates"] == 7  # the scraped article repeats its headline and six paragraphs
+    assert any("review and approve applications for the export of controlled items" in r.segment.text
+               for r in view.rows)
+    assert all(r.mt is None and r.review.state == "new" and r.draft == "" for r in view.rows)
+    assert stages[0] == "segment" and stages[-1] == "store"
+    # Pasting the same article again reopens it rather than storing a copy.
+    assert pipeline.process_article(DEMO_ARTICLE.read_text(encoding="utf-8"), store=store, corpus=None) == doc_id
+    assert len(store.list_documents()) == 1
+
+
+def test_empty_article_is_refused_and_nothing_stored(store):
+    with pytest.raises(InputError, match="empty"):
+        pipeline.process_article("  \n ", store=store, corpus=None)
+    assert store.list_documents() == []
+
+
+def test_review_actions_build_an_auditable_history(sample_store):
+    row = pipeline.open_document(sample_store, "doc-sample").rows[0]
+    assert row.draft == "机器译文0" and row.official.text.startswith("中方将依法审批")
+    seg = row.segment.id
+    r = pipeline.save_review(sample_store, seg, action="accept_mt", reviewer="ana", base_revision=0)
+    assert (r.text, r.state, r.citation) == ("机器译文0", "edited", None)
+    r = pipeline.save_review(sample_store, seg, action="use_official", reviewer="ana", base_revision=r.revision)
+    assert r.text == row.official.text
+    assert r.citation["doc_id"] == "mofcom-2025-06-27-london-framework" and r.citation["version"] == "abc123"
+    r = pipeline.save_review(sample_store, seg, action="approve", reviewer="bo", base_revision=r.revision)
+    assert (r.state, r.citation["sentence_ids"]) == ("approved", [3])  # approving keeps the citation
+    r = pipeline.save_review(sample_store, seg, action="revert", revision=1, reviewer="bo", base_revision=r.revision)
+    assert (r.text, r.state, r.citation) == ("机器译文0", "edited", None)
+    r = pipeline.save_review(sample_store, seg, action="reject", text="错误", reviewer="bo", base_revision=r.revision)
+    assert r.state == "rejected"
+    assert [h.action for h in sample_store.revisions(seg)] == [
+        "accept_mt", "use_official", "approve", "revert", "reject"]
+
+
+def test_actions_that_cannot_apply_say_what_to_do(sample_store):
+    seg_without_official = pipeline.open_document(sample_store, "doc-sample").rows[1].segment.id
+    with pytest.raises(InputError, match="no official wording"):
+        pipeline.save_review(sample_store, seg_without_official, action="use_official", reviewer="a", base_revision=0)
+    with pytest.raises(InputError, match="cannot approve an empty"):
+        pipeline.save_review(sample_store, seg_without_official, action="approve", reviewer="a", base_revision=0)
+    with pytest.raises(InputError, match="no revision 4"):
+        pipeline.save_review(sample_store, seg_without_official, action="revert", revision=4, reviewer="a",
+                             base_revision=0)
+    with pytest.raises(InputError, match="unknown review action"):
+        pipeline.save_review(sample_store, seg_without_official, action="delete", reviewer="a", base_revision=0)
+
+
+def test_stale_action_is_a_conflict(sample_store):
+    seg = pipeline.open_document(sample_store, "doc-sample").rows[0].segment.id
+    pipeline.save_review(sample_store, seg, action="edit", text="甲", reviewer="ana", base_revision=0)
+    with pytest.raises(ConflictError, match="ana"):
+        pipeline.save_review(sample_store, seg, action="approve", text="乙", reviewer="bo", base_revision=0)
+
+
+def test_filters(sample_store):
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    pipeline.save_review(sample_store, rows[2].segment.id, action="accept_mt", reviewer="a", base_revision=0)
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    assert [r.segment.position for r in pipeline.filter_rows(rows, "unreviewed")] == [0, 1]
+    assert [r.segment.position for r in pipeline.filter_rows(rows, "official")] == [0]
+    assert pipeline.filter_rows(rows, "flagged") == []
+    with pytest.raises(InputError, match="unknown filter"):
+        pipeline.filter_rows(rows, "mine")
+
+
+def test_imported_batch_translations_are_matched_by_source(sample_store):
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    lines = [json.dumps({"id": "b1", "source": rows[1].segment.text, "translation": "美国将取消一系列限制措施。",
+                         "model": "opus-mt", "backend": "ctranslate2", "score": -0.2}, ensure_ascii=False),
+             json.dumps({"id": "b2", "source": "Not in this document.", "translation": "无"}), ""]
+    assert pipeline.import_translations(sample_store, "doc-sample", lines) == (1, 1)
+    row = pipeline.open_document(sample_store, "doc-sample").rows[1]
+    assert (row.mt.text, row.mt.origin, row.mt.backend) == ("美国将取消一系列限制措施。", "import", "ctranslate2")
+    with pytest.raises(InputError, match="line 1"):
+        pipeline.import_translations(sample_store, "doc-sample", ["{not json"])
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ("受控物品出口", "管制物项出口", [("delete", "受控"), ("insert", "管制"), ("equal", "物"), ("delete", "品"),
+                                ("insert", "项"), ("equal", "出口")]),
+    ("中方将", "中方将依法", [("equal", "中方将"), ("insert", "依法")]),
+    ("", "新", [("insert", "新")]),
+    ("同", "同", [("equal", "同")]),
+])
+def test_char_diff(before, after, expected):
+    runs = pipeline.char_diff(before, after)
+    assert runs == expected
+    assert "".join(t for op, t in runs if op != "insert") == before
+    assert "".join(t for op, t in runs if op != "delete") == after
