@@ -1,0 +1,85 @@
+"""Where exports may go, and how they get there whole.
+
+Exports are confined to the configured output folder (``WORKBENCH_OUTPUT_DIR``): a path
+that climbs out with ``..``, or an absolute path elsewhere, is refused. Each export is
+built beside its destination under a hidden temporary name and renamed into place only
+when complete, so a crash never leaves a half-written file or folder under the real name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from workbench.config import path_setting
+from workbench.errors import FileNotFoundWorkbenchError, InputError, PathNotAllowedError
+
+
+def output_root(explicit: str | os.PathLike | None = None) -> Path:
+    """The folder exports are confined to, resolved (symlinks followed)."""
+    return path_setting("output_dir", explicit).resolve()
+
+
+def confined_path(path: str | os.PathLike, root: Path | None = None) -> Path:
+    """``path`` resolved inside the output folder; relative paths are taken from that folder.
+
+    Raises :class:`PathNotAllowedError` when the resolved path (symlinks followed) is
+    the folder itself or lies outside it.
+    """
+    root = root if root is not None else output_root()
+    candidate = Path(path).expanduser()
+    resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        raise PathNotAllowedError(
+            f"{path} is outside the export folder {root}; give a name inside it "
+            "or set WORKBENCH_OUTPUT_DIR to another folder"
+        )
+    return resolved
+
+
+def existing_confined_file(path: str | os.PathLike) -> Path:
+    """A file to import, confined like exports, that must exist."""
+    resolved = confined_path(path)
+    if not resolved.is_file():
+        raise FileNotFoundWorkbenchError(f"{path} not found in the export folder; check the name")
+    return resolved
+
+
+@contextmanager
+def publish(destination: Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``destination``; rename it into place on success.
+
+    On any error the temporary path is removed and ``destination`` is left as it was.
+    An existing destination is replaced only with ``overwrite``.
+    """
+    if destination.exists() and not overwrite:
+        raise InputError(f"{destination.name} already exists in the export folder; "
+                         "choose another --output or pass --overwrite")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.incomplete-", dir=destination.parent))
+    target = staging / destination.name
+    try:
+        yield target
+        _move_into_place(target, destination)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_into_place(built: Path, destination: Path) -> None:
+    if not destination.is_dir():
+        os.replace(built, destination)  # atomic for files, and for a folder onto nothing
+        return
+    # A folder cannot be atomically swapped for another: park the old one first, so that
+    # the destination name always holds a complete export (old until the rename, then new).
+    parked = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+    os.replace(destination, parked)
+    try:
+        os.replace(built, destination)
+    except OSError:
+        os.replace(parked, destination)
+        raise
+    shutil.rmtree(parked, ignore_errors=True)
