@@ -121,6 +121,11 @@ class OfficialDocument:
         return re.findall(r"https?://[^\s;,)]+", self.source)
 
     @cached_property
+    def matching_text(self) -> str:
+        """The whole text in matching form (normalised if Chinese), same length as ``text``."""
+        return normalise_zh(self.text) if self.lang == "zh" else self.text
+
+    @cached_property
     def is_traditional(self) -> bool:
         """True when the text is stored in Traditional characters."""
         return self.lang == "zh" and traditional_ratio(self.text) > 0.05

@@ -1,0 +1,401 @@
+"""Adding official documents to the corpus: read, validate, version, write, index.
+
+A document arrives as a corpus-format file, as plain text with its metadata given as
+flags, or as a saved web page whose main text :mod:`trafilatura` extracts (navigation,
+footers and related-news lists dropped; title and date taken from the page). Before it is
+written, :func:`validate_document` checks the metadata, the language, the script and
+near-duplicates; problems a user must fix are errors, the rest warnings.
+
+Writes are atomic (temporary file, then rename). Replacing a document's text first keeps
+the old text under ``versions/``, so alignment links made against it stay resolvable.
+Indexes that hold the corpus (search, retrieval) are handed each added document instead of
+being rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from workbench.corpus import (
+    REQUIRED_FIELDS,
+    OfficialCorpus,
+    OfficialDocument,
+    corpus_paths,
+    parse_document,
+    text_version,
+)
+from workbench.errors import CorpusError, FileNotFoundWorkbenchError, InputError, WorkbenchError
+
+NEAR_DUPLICATE = 0.9  # similarity (0-1, rapidfuzz ratio of the matching texts) from which two texts are one
+DUPLICATE_FIELD = "near_duplicate_of"  # header field recording a near-duplicate kept with --force
+DEFAULT_CONFIDENCE = "unreviewed: added with 'workbench corpus add'"
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+IMPORT_SUFFIXES = (".txt", ".text", *HTML_SUFFIXES)
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_HEADER_START = re.compile(r"^\ufeff?[A-Za-z_]+:", re.MULTILINE)
+# Share of CJK characters among letters that a Chinese text at least has / an English one at most has.
+_MIN_CJK_ZH, _MAX_CJK_EN = 0.5, 0.2
+
+
+class DocumentIndex(Protocol):
+    """Anything that keeps official documents indexed and can take one more (search, retrieval)."""
+
+    def add_document(self, doc: OfficialDocument) -> None: ...
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Header fields given on the command line; ``None`` means "take it from the file"."""
+
+    id: str | None = None
+    lang: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    title: str | None = None
+    source: str | None = None
+    confidence: str | None = None
+    pair: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found while validating: errors stop an add, warnings are reported."""
+
+    severity: str  # "error" or "warning"
+    message: str
+    duplicate_of: str | None = None  # for near-duplicates: the other document's id
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What adding one document did: ``added``, ``updated`` (new version) or ``unchanged``."""
+
+    status: str
+    doc: OfficialDocument
+    previous_version: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportSummary:
+    """Counts and names of what ``corpus import`` did with each file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def read_document(path: str | Path, meta: Metadata = Metadata()) -> OfficialDocument:
+    """Read one document from a corpus-format file, a plain text file or a saved HTML page.
+
+    Fields given in ``meta`` override those found in the file. Fields still missing stay
+    empty, for :func:`validate_document` to report; nothing is checked here but decoding.
+    """
+    from workbench.ingest import decode_bytes
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundWorkbenchError(f"{path}: no such file; check the path and try again")
+    raw = decode_bytes(path.read_bytes(), path.name)
+    if path.suffix.lower() in HTML_SUFFIXES or re.match(r"\s*<(!doctype html|html)", raw, re.IGNORECASE):
+        found = _from_html(raw)
+    elif _HEADER_START.match(raw) and "\n---\n" in raw.replace("\r\n", "\n"):
+        found = _from_corpus_file(raw, path)
+    else:
+        found = {"text": _clean(raw)}
+    return _document(found, meta, path)
+
+
+def _from_corpus_file(raw: str, path: Path) -> dict[str, str]:
+    try:
+        doc = parse_document(raw, path=path)
+    except CorpusError:
+        # A header with gaps: take what is there, validation names what is missing.
+        head, _, body = raw.lstrip("\ufeff").replace("\r\n", "\n").partition("\n---\n")
+        fields = dict(_header_line(line) for line in head.split("\n") if ":" in line)
+        return {**fields, "text": body.strip("\n")}
+    return {**doc.header(), "text": doc.text}
+
+
+def _header_line(line: str) -> tuple[str, str]:
+    key, _, value = line.partition(":")
+    return key.strip().lower(), value.strip()
+
+
+def _from_html(raw: str) -> dict[str, str]:
+    """Main text, title, date and URL of a saved page, as :mod:`trafilatura` finds them."""
+    import trafilatura
+
+    page = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, include_tables=True,
+                                       favor_precision=True)
+    if page is None or not (page.text or "").strip():
+        return {"text": ""}
+    lines = _clean(page.text).split("\n")
+    title = (page.title or "").strip()
+    if lines and title and lines[0].strip() == title:
+        lines = lines[1:]  # the headline is the title field, not the first sentence
+    found = {"text": "\n".join(lines), "title": title, "date": page.date or "", "source": page.url or ""}
+    return {key: value for key, value in found.items() if value or key == "text"}
+
+
+def _clean(raw: str) -> str:
+    from workbench.ingest import clean_text
+
+    try:
+        return "\n".join(clean_text(raw, source_format="text").paragraphs)
+    except InputError:
+        return ""
+
+
+def _document(found: dict[str, str], meta: Metadata, path: Path) -> OfficialDocument:
+    given = {name: getattr(meta, name) for name in REQUIRED_FIELDS if getattr(meta, name)}
+    fields = {**{name: found.get(name, "") for name in REQUIRED_FIELDS}, **given}
+    if meta.pair:
+        fields["id"] = meta.pair
+    if not fields["id"]:
+        fields["id"] = re.sub(r"\.(zh|en)$", "", path.stem.lower())
+    if not fields["lang"] and found.get("text"):
+        fields["lang"] = "zh" if cjk_ratio(found["text"]) >= _MIN_CJK_ZH else "en"
+    fields["date"] = parse_date(fields["date"]) or fields["date"]
+    extra = {k: v for k, v in found.items() if k not in REQUIRED_FIELDS and k != "text"}
+    if meta.pair:
+        extra["pair"] = meta.pair
+    return OfficialDocument(**fields, text=found.get("text", "").strip("\n"), extra=extra)
+
+
+def parse_date(value: str) -> str | None:
+    """``value`` as YYYY-MM-DD (it may be 2025-4-16, 2025/04/16 or 2025年4月16日), or None."""
+    m = _DATE.search(value or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of CJK characters among the letters of ``text`` (0 when it has no letters)."""
+    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+# --- validating ---------------------------------------------------------------------------------
+
+
+def validate_document(doc: OfficialDocument, corpus: OfficialCorpus, *, force: bool = False) -> list[Finding]:
+    """Everything wrong with adding ``doc`` to ``corpus``; errors first.
+
+    Near-duplicates of another document are errors unless ``force`` (then warnings).
+    """
+    findings = _document_findings(doc, corpus)
+    if not any(f.is_error for f in findings):
+        findings += _duplicate_findings(doc, corpus, force=force)
+    return sorted(findings, key=lambda f: not f.is_error)
+
+
+def _document_findings(doc: OfficialDocument, corpus: OfficialCorpus) -> list[Finding]:
+    """Problems of the document itself: fields, language, script, the pair it names."""
+    findings = [Finding("error", message) for message in _field_errors(doc)]
+    if doc.lang == "zh" and doc.text and doc.is_traditional:
+        findings.append(Finding("warning", f"{doc.id}.zh is in Traditional characters; search and alignment "
+                                           "match it in Simplified form, but prefer the Simplified original"))
+    pair = doc.extra.get("pair")
+    other_lang = "en" if doc.lang == "zh" else "zh"
+    if pair and (pair, other_lang) not in corpus:
+        findings.append(Finding("error", f"--pair {pair}: no {other_lang} document with that id; "
+                                         "add that side first or drop --pair"))
+    return findings
+
+
+def _duplicate_findings(doc: OfficialDocument, others: Iterable[OfficialDocument], *, force: bool) -> list[Finding]:
+    dup = find_near_duplicate(doc, others)
+    if dup is None:
+        return []
+    other, similarity = dup
+    if doc.extra.get(DUPLICATE_FIELD) == other:
+        return []  # kept on purpose, earlier, with --force
+    action = ("kept both (--force)" if force else
+              f"pass --force to keep both, or --id {other} to make it a new version of that one")
+    return [Finding("warning" if force else "error",
+                    f"{doc.id}.{doc.lang} is a near-duplicate of {other} (similarity {similarity:.2f}); {action}",
+                    duplicate_of=other)]
+
+
+def _field_errors(doc: OfficialDocument) -> list[str]:
+    flags = {"id": "--id", "lang": "--lang", "date": "--date", "issuer": "--issuer", "title": "--title",
+             "source": "--source", "confidence": "--confidence"}
+    errors = [f"{doc.id or 'document'}: no {name} given; pass {flags[name]} or add '{name}:' to the header"
+              for name in REQUIRED_FIELDS if not getattr(doc, name).strip()]
+    if errors:
+        return errors
+    if not _ID.match(doc.id):
+        errors.append(f"id {doc.id!r} is not usable as a file name; use lower-case letters, digits, '.', '-' "
+                      "and '_' (e.g. mofcom-2025-04-16-qa)")
+    if doc.lang not in ("zh", "en"):
+        errors.append(f"{doc.id}: lang {doc.lang!r} is not supported; pass --lang zh or --lang en")
+    if parse_date(doc.date) != doc.date:
+        errors.append(f"{doc.id}: date {doc.date!r} is not a valid date; pass --date YYYY-MM-DD")
+    if not doc.text.strip():
+        errors.append(f"{doc.id}: the document has no text; check the file (for a web page, save the full page)")
+    elif doc.lang in ("zh", "en"):
+        ratio = cjk_ratio(doc.text)
+        if doc.lang == "zh" and ratio < _MIN_CJK_ZH:
+            errors.append(f"{doc.id}: declared zh but only {ratio:.0%} of its letters are Chinese; "
+                          "check the file or pass --lang en")
+        if doc.lang == "en" and ratio > _MAX_CJK_EN:
+            errors.append(f"{doc.id}: declared en but {ratio:.0%} of its letters are Chinese; "
+                          "check the file or pass --lang zh")
+    return errors
+
+
+def find_near_duplicate(doc: OfficialDocument, corpus: Iterable[OfficialDocument],
+                        threshold: float = NEAR_DUPLICATE) -> tuple[str, float] | None:
+    """The id of the document (other than ``doc``'s own) most similar to ``doc``, if at least ``threshold``."""
+    from rapidfuzz import fuzz, process
+
+    others = {other.id: other.matching_text for other in corpus if other.lang == doc.lang and other.id != doc.id}
+    best = process.extractOne(doc.matching_text, others, scorer=fuzz.ratio, processor=None,
+                              score_cutoff=threshold * 100)
+    return (best[2], best[1] / 100) if best else None
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def add_document(corpus: OfficialCorpus, doc: OfficialDocument, *, force: bool = False,
+                 indexes: Sequence[DocumentIndex] = ()) -> AddResult:
+    """Validate ``doc``, write it into the corpus folder and hand it to ``indexes``.
+
+    Same id, language and text: nothing changes (``unchanged``). Same id and language with a
+    different text: the current text is kept under ``versions/`` first (``updated``).
+    Raises :class:`InputError` with the first validation error.
+    """
+    if corpus.paths is None:
+        raise CorpusError("this corpus was built in memory and has no folder; load it with OfficialCorpus.load")
+    current = corpus.get(doc.id, doc.lang) if (doc.id, doc.lang) in corpus else None
+    if current is not None:  # a new version: header fields not given again stay as they were
+        doc = replace(doc, **{name: getattr(current, name) for name in REQUIRED_FIELDS if not getattr(doc, name)})
+    if not doc.confidence:
+        doc = replace(doc, confidence=DEFAULT_CONFIDENCE)
+    findings = validate_document(doc, corpus, force=force)
+    errors = [f.message for f in findings if f.is_error]
+    if errors:
+        raise InputError(errors[0])
+    warnings = tuple(f.message for f in findings)
+    kept_duplicate = next((f.duplicate_of for f in findings if f.duplicate_of), None)
+    if kept_duplicate:
+        doc = replace(doc, extra={**doc.extra, DUPLICATE_FIELD: kept_duplicate})
+    target = corpus.paths.document_path(doc.id, doc.lang)
+    if current is not None and current.to_file_text() == doc.to_file_text():
+        return AddResult("unchanged", current, current.version, warnings)
+    if current is not None and current.version != doc.version:
+        kept = corpus.paths.version_path(doc.id, doc.lang, current.version)
+        if not kept.exists():
+            atomic_write_text(kept, current.to_file_text())
+    atomic_write_text(target, doc.to_file_text())
+    stored = replace(doc, path=target)
+    corpus.add(stored)
+    for index in indexes:
+        index.add_document(stored)
+    status = "added" if current is None else "updated"
+    return AddResult(status, stored, current.version if current else None, warnings)
+
+
+def import_folder(corpus: OfficialCorpus, folder: str | Path, *, force: bool = False,
+                  indexes: Sequence[DocumentIndex] = ()) -> ImportSummary:
+    """Add every document file of ``folder`` (corpus format or HTML pages); never stops at a bad one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundWorkbenchError(f"{folder}: no such folder; give the folder holding the documents")
+    summary = ImportSummary()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMPORT_SUFFIXES):
+        try:
+            result = add_document(corpus, read_document(path), force=force, indexes=indexes)
+        except WorkbenchError as err:
+            summary.rejected.append((path.name, str(err)))
+            continue
+        name = f"{result.doc.id}.{result.doc.lang}"
+        {"added": summary.added, "updated": summary.updated, "unchanged": summary.skipped}[result.status].append(name)
+        summary.warnings.extend(result.warnings)
+    return summary
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def check_corpus(directory: str | Path | None = None) -> list[Finding]:
+    """Validate every document and kept version of a corpus folder; errors first."""
+    paths = corpus_paths(directory)
+    if not paths.official.is_dir():
+        raise CorpusError(f"corpus folder {paths.official} not found; set WORKBENCH_CORPUS to the folder "
+                          "holding official/")
+    findings: list[Finding] = []
+    docs: list[OfficialDocument] = []
+    for path in sorted(paths.official.glob("*.txt")):
+        try:
+            doc = parse_document(path.read_text(encoding="utf-8"), path=path)
+        except (CorpusError, UnicodeDecodeError) as err:
+            findings.append(Finding("error", str(err)))
+            continue
+        if path.name != f"{doc.id}.{doc.lang}.txt":
+            findings.append(Finding("error", f"{path.name}: holds {doc.id}.{doc.lang}; rename it to "
+                                             f"{doc.id}.{doc.lang}.txt"))
+        docs.append(doc)
+    corpus = OfficialCorpus(docs)
+    kept = {(d.id, d.lang): d.extra[DUPLICATE_FIELD] for d in docs if DUPLICATE_FIELD in d.extra}
+    for i, doc in enumerate(docs):
+        # Each pair of near-duplicates is reported once, by the later file; pairs kept with --force are not.
+        earlier = [d for d in docs[:i] if kept.get((d.id, d.lang)) != doc.id]
+        problems = _document_findings(doc, corpus) + _duplicate_findings(doc, earlier, force=False)
+        findings += problems  # each message names the document
+    findings += _check_versions(paths.versions)
+    return sorted(findings, key=lambda f: not f.is_error)
+
+
+def _check_versions(folder: Path) -> list[Finding]:
+    findings = []
+    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+        try:
+            doc = parse_document(path.read_text(encoding="utf-8"), path=path)
+        except (CorpusError, UnicodeDecodeError) as err:
+            findings.append(Finding("error", str(err)))
+            continue
+        expected = f"{doc.id}.{doc.lang}.{text_version(doc.text)}.txt"
+        if path.name != expected:
+            findings.append(Finding("error", f"versions/{path.name}: its text is version {doc.version}, so links "
+                                             f"to the name's version cannot be trusted; restore the original file"))
+    return findings
