@@ -37,14 +37,23 @@ def normalize_zh_punctuation(text: str) -> str:
     Only marks next to Chinese characters change, so numbers (``1,000``, ``1.5``) and
     embedded Latin text keep theirs; spaces next to Chinese are dropped, doubled marks
     collapse, and parentheses or straight quotes around Chinese become （） and “”.
+    Idempotent: normalising twice changes nothing more.
     """
-    text = _SPACE_BETWEEN_CJK.sub("", text.strip())
-    text = _PARENS_WITH_CJK.sub(r"（\1）", text)
-    text = _STRAIGHT_QUOTES.sub(r"“\1”", text)
-    text = _HALF_AFTER_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
-    text = _HALF_BEFORE_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
-    text = _PERIOD_AFTER_CJK.sub("。", text)
-    return _DOUBLED.sub(r"\1", text)
+    text = text.strip()
+    # Each rule can expose work for another (a dropped space puts a comma next to Chinese),
+    # so apply them until nothing changes; a few rounds always suffice.
+    for _ in range(8):
+        before = text
+        text = _SPACE_BETWEEN_CJK.sub("", text)
+        text = _PARENS_WITH_CJK.sub(r"（\1）", text)
+        text = _STRAIGHT_QUOTES.sub(r"“\1”", text)
+        text = _HALF_AFTER_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
+        text = _HALF_BEFORE_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
+        text = _PERIOD_AFTER_CJK.sub("。", text)
+        text = _DOUBLED.sub(r"\1", text)
+        if text == before:
+            break
+    return text
 
 
 def is_passthrough(text: str) -> bool:

@@ -55,7 +55,7 @@ def _from_hub(repo_id: str) -> ModelSource:
     try:
         folder = Path(snapshot_download(repo_id, allow_patterns=["*.json", "*.spm", "*.safetensors"]))
     except Exception as err:  # the hub client raises many types (offline, not found, HTTP, disk)
-        first_line = (str(err).splitlines() or [""])[0][:200]
+        first_line = (str(err).splitlines() or [""])[0].split(". ")[0][:200]
         raise unavailable(repo_id, f"{type(err).__name__}: {first_line}".rstrip(": ")) from None
     _check_files(repo_id, folder)
     return ModelSource(repo_id, folder, folder.name)
