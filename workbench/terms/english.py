@@ -43,7 +43,7 @@ def word_keys(word: str) -> frozenset[str]:
     lower = word.lower().replace("’", "'")
     if lower.endswith("'s"):
         lower = lower[:-2]
-    keys = {lower}
+    keys = {lower, lower.replace(".", "")}  # U.S. also matches US
     lemmas = lemminflect.getAllLemmas(lower)
     if not lemmas and lower.isalpha():
         lemmas = lemminflect.getAllLemmasOOV(lower, "NOUN")  # unknown words: plural → singular only

@@ -1,0 +1,78 @@
+"""Punctuation check: full-width punctuation in Chinese, balanced pairs, titles in 《》.
+
+Official Chinese texts use full-width ，；：？！（） between Chinese characters, close every
+quotation mark and bracket they open, and put the titles of laws, regulations and
+agreements in 《》 (《中华人民共和国出口管制法》).
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.qa.flags import QAFlag
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
+# A half-width mark touching Chinese on either side (a full stop only after Chinese: 1.5, U.S. stay).
+_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])[,;:?!().]|[,;:?!()](?=[{_CJK}])")
+_DOUBLED = re.compile(r"([，。；：！？、])\1+")
+_PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】", "「": "」", "『": "』", "〈": "〉"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+# English titles of laws and agreements: capitalised words ending in (or led by) a title word.
+_TITLE_WORD = r"(?:Law|Laws|Regulations?|Provisions|Measures|Rules|Agreement|Convention|Treaty|Act|Joint Statement)"
+_CAP = r"(?:[A-Z][\w'’.-]*)"
+_LINK = r"(?:\s+(?:of|on|the|and|for|in|to|against)\b)*\s+"
+_EN_TITLE = re.compile(rf"\b{_CAP}(?:{_LINK}{_CAP})*?\s+{_TITLE_WORD}\b(?:{_LINK}{_CAP})*"
+                       rf"|\b{_TITLE_WORD}(?:\s+(?:of|on)(?:\s+the)?)\s+{_CAP}(?:{_LINK}{_CAP})*")
+
+
+def check_punctuation(source: str, translation: str) -> list[QAFlag]:
+    """Half-width marks between Chinese, doubled marks, unbalanced pairs, untitled law names."""
+    flags = []
+    for m in _HALF_WIDTH.finditer(translation):
+        flags.append(QAFlag("punctuation", f"half-width '{m.group()}' next to Chinese; use "
+                                           f"'{_HALF_TO_FULL[m.group()]}'", m.start(), m.end()))
+    for m in _DOUBLED.finditer(translation):
+        flags.append(QAFlag("punctuation", f"'{m.group()}' repeats a punctuation mark; keep one",
+                            m.start(), m.end()))
+    flags += _unbalanced(translation)
+    flags += _titles_without_book_marks(source, translation)
+    return flags
+
+
+def _unbalanced(text: str) -> list[QAFlag]:
+    flags, stack = [], []
+    for i, ch in enumerate(text):
+        if ch == "’" and _between_letters(text, i):
+            continue  # an apostrophe (China’s), not a closing quotation mark
+        if ch in _PAIRS:
+            stack.append((ch, i))
+        elif ch in _CLOSERS:
+            if stack and stack[-1][0] == _CLOSERS[ch]:
+                stack.pop()
+            else:
+                flags.append(QAFlag("punctuation", f"'{ch}' closes nothing; add its '{_CLOSERS[ch]}' or remove it",
+                                    i, i + 1))
+    for ch, i in stack:
+        flags.append(QAFlag("punctuation", f"'{ch}' is never closed; add '{_PAIRS[ch]}'", i, i + 1))
+    straight = [i for i, ch in enumerate(text) if ch == '"']
+    if len(straight) % 2:
+        flags.append(QAFlag("punctuation", "odd number of '\"'; close the quotation (and prefer “”)",
+                            straight[-1], straight[-1] + 1))
+    return flags
+
+
+def _between_letters(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isalpha()
+
+
+def _titles_without_book_marks(source: str, translation: str) -> list[QAFlag]:
+    titles = list(dict.fromkeys(m.group().strip() for m in _EN_TITLE.finditer(source)))
+    if not titles or not re.search(f"[{_CJK}]", translation):
+        return []
+    book_titles = len(re.findall(r"《[^《》]+》", translation))
+    if book_titles >= len(titles):
+        return []
+    return [QAFlag("punctuation", f"the source names {len(titles)} law or agreement title(s) "
+                                  f"({'; '.join(titles)}) but the translation has {book_titles} in 《》; "
+                                  "put each Chinese title in 《》")]
