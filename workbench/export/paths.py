@@ -57,8 +57,7 @@ def publish(destination: Path, *, overwrite: bool = False) -> Iterator[Path]:
     An existing destination is replaced only with ``overwrite``.
     """
     if destination.exists() and not overwrite:
-        raise InputError(f"{destination.name} already exists in the export folder; "
-                         "choose another --output or pass --overwrite")
+        raise InputError(f"{destination} already exists; choose another --output or pass --overwrite")
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.incomplete-", dir=destination.parent))
     target = staging / destination.name

@@ -1,0 +1,344 @@
+"""Fine-tune MarianMT on reviewed pairs, and promote the result only if it is not worse.
+
+    report = finetune(FinetuneConfig(dataset=..., base=..., output=Path("models/tuned")))
+
+Stages, each a function: :func:`load_pairs` reads an HF export (``workbench export
+--format hf``); :func:`train` runs a plain PyTorch loop over its ``train`` split and saves
+model and tokenizer; :func:`review_candidate` translates the held-out split (``test``, else
+``validation``) with the base and the new model through the workbench's own translator,
+scores both with sacrebleu (BLEU with ``tokenize="zh"``, chrF), applies
+:func:`regression_gate`, writes ``report.json`` beside the new model and, when the gate
+passes, converts it for CTranslate2 and points ``PROMOTED`` in the models folder at it.
+:func:`promoted_model` reads that pointer back.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench import __version__
+from workbench.config import path_setting
+from workbench.errors import FileNotFoundWorkbenchError, InputError
+
+POINTER_NAME = "PROMOTED"
+HELD_OUT_SPLITS = ("test", "validation")
+# Scores are compared with this slack so float noise cannot flip the gate.
+SCORE_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    """What to fine-tune, on what, and how long; defaults suit a CPU."""
+
+    dataset: Path
+    base: str
+    output: Path
+    epochs: int = 1
+    max_steps: int | None = None
+    batch_size: int = 8
+    learning_rate: float = 5e-5
+    max_source_tokens: int = 256
+    seed: int = 0
+    beam: int = 4
+    overwrite: bool = False
+
+
+@dataclass(frozen=True)
+class Pair:
+    """An English source and its reviewed Chinese."""
+
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Corpus BLEU and chrF of one model on the held-out pairs, with sacrebleu's signatures."""
+
+    bleu: float
+    chrf: float
+    segments: int
+    bleu_signature: str
+    chrf_signature: str
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """Whether the candidate may replace the base, and why."""
+
+    promote: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    """What the training loop did."""
+
+    steps: int
+    epochs: int
+    train_pairs: int
+    skipped_too_long: int
+    first_loss: float
+    last_loss: float
+
+
+@dataclass
+class FinetuneReport:
+    """Everything ``report.json`` holds."""
+
+    base: str
+    candidate: str
+    heldout_split: str
+    heldout_pairs: int
+    base_scores: Scores
+    candidate_scores: Scores
+    decision: GateDecision
+    promoted: bool = False
+    training: TrainingSummary | None = None
+    dataset: str = ""
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    workbench: str = __version__
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of the report."""
+        return asdict(self)
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+def load_pairs(dataset_path: Path) -> tuple[list[Pair], str, list[Pair]]:
+    """``(train pairs, held-out split name, held-out pairs)`` of an HF export folder.
+
+    Raises :class:`InputError` when either side is empty: a model cannot be trained, or
+    judged, on nothing.
+    """
+    from datasets import load_from_disk
+
+    if not (dataset_path / "dataset_dict.json").is_file():
+        raise FileNotFoundWorkbenchError(f"{dataset_path} is not a saved dataset; create one with "
+                                         "'workbench export --format hf --state approved --output NAME'")
+    splits = load_from_disk(str(dataset_path))
+
+    def pairs(name: str) -> list[Pair]:
+        if name not in splits:
+            return []
+        return [Pair(t["en"], t["zh"]) for t in splits[name]["translation"] if t["en"].strip() and t["zh"].strip()]
+
+    train_pairs = pairs("train")
+    if not train_pairs:
+        raise InputError(f"{dataset_path} has no training pairs; approve segments of more documents and export again")
+    for name in HELD_OUT_SPLITS:
+        heldout = pairs(name)
+        if heldout:
+            return train_pairs, name, heldout
+    raise InputError(f"{dataset_path} has no test or validation pairs to judge a new model on; "
+                     "approve segments of more documents (the split is chosen per document) and export again")
+
+
+# --- training -----------------------------------------------------------------------------------
+
+def train(base: str, pairs: Sequence[Pair], output: Path, config: FinetuneConfig,
+          progress: Callable[[int, int, float], None] | None = None) -> TrainingSummary:
+    """Fine-tune ``base`` on ``pairs`` with AdamW and save model and tokenizer into ``output``.
+
+    A plain loop rather than ``Seq2SeqTrainer``: a few hundred pairs on a CPU need nothing
+    more, and the loop stays readable. Pairs whose source exceeds ``max_source_tokens``
+    are skipped and counted, never silently truncated. ``progress(step, total, loss)``
+    is called after each step.
+    """
+    import torch
+
+    from workbench.translate import load_translator
+
+    # The translator's backend knows the tokenizer and the target-language prefix the model expects.
+    backend = load_translator(base, "transformers").backend
+    tokenizer, model = backend.tokenizer, backend.model
+    usable = [p for p in pairs if len(tokenizer(backend.prefix + p.en).input_ids) <= config.max_source_tokens]
+    if not usable:
+        raise InputError(f"every training pair is longer than {config.max_source_tokens} tokens; "
+                         "raise --max-source-tokens or export shorter segments")
+    per_epoch = math.ceil(len(usable) / config.batch_size)
+    total = per_epoch * config.epochs
+    if config.max_steps is not None:
+        total = min(total, config.max_steps)
+    if total < 1:
+        raise InputError("no training steps to run; give --epochs or --max-steps of at least 1")
+
+    torch.manual_seed(config.seed)
+    order = random.Random(config.seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    model.train()
+    losses: list[float] = []
+    epoch = 0
+    while len(losses) < total:
+        epoch += 1
+        shuffled = list(usable)
+        order.shuffle(shuffled)
+        for start in range(0, len(shuffled), config.batch_size):
+            if len(losses) >= total:
+                break
+            batch = shuffled[start:start + config.batch_size]
+            encoded = tokenizer([backend.prefix + p.en for p in batch], text_target=[p.zh for p in batch],
+                                padding=True, return_tensors="pt")
+            labels = encoded["labels"]
+            labels[labels == tokenizer.pad_token_id] = -100  # padding is not a target
+            loss = model(input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"],
+                         labels=labels).loss
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            losses.append(float(loss.detach()))
+            if progress:
+                progress(len(losses), total, losses[-1])
+    model.eval()
+    output.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(output)
+    tokenizer.save_pretrained(output)
+    return TrainingSummary(steps=len(losses), epochs=epoch, train_pairs=len(usable),
+                           skipped_too_long=len(pairs) - len(usable), first_loss=losses[0], last_loss=losses[-1])
+
+
+# --- evaluation and the gate ------------------------------------------------------------------
+
+def score(hypotheses: Sequence[str], references: Sequence[str]) -> Scores:
+    """Corpus BLEU (``tokenize="zh"``) and chrF of ``hypotheses`` against ``references``."""
+    from sacrebleu.metrics import BLEU, CHRF
+
+    bleu, chrf = BLEU(tokenize="zh"), CHRF()
+    return Scores(
+        bleu=bleu.corpus_score(list(hypotheses), [list(references)]).score,
+        chrf=chrf.corpus_score(list(hypotheses), [list(references)]).score,
+        segments=len(references),
+        bleu_signature=str(bleu.get_signature()),
+        chrf_signature=str(chrf.get_signature()),
+    )
+
+
+def evaluate(model: str, pairs: Sequence[Pair], beam: int = 4) -> Scores:
+    """Translate the English of ``pairs`` with ``model`` (Transformers backend) and score it."""
+    from workbench.translate import load_translator
+
+    translator = load_translator(model, "transformers", beam=beam)
+    hypotheses = [t.text for t in translator.translate([p.en for p in pairs])]
+    return score(hypotheses, [p.zh for p in pairs])
+
+
+def regression_gate(base: Scores, candidate: Scores) -> GateDecision:
+    """Promote only when the candidate is not worse than the base on BLEU nor on chrF."""
+    worse = [
+        f"{name} {new:.2f} < {old:.2f}"
+        for name, old, new in (("BLEU", base.bleu, candidate.bleu), ("chrF", base.chrf, candidate.chrf))
+        if new < old - SCORE_EPSILON
+    ]
+    if worse:
+        return GateDecision(False, "worse than the base on the held-out split: " + ", ".join(worse))
+    return GateDecision(True, f"not worse on the held-out split (BLEU {candidate.bleu:.2f} vs {base.bleu:.2f}, "
+                              f"chrF {candidate.chrf:.2f} vs {base.chrf:.2f})")
+
+
+def review_candidate(base: str, candidate: Path, heldout_split: str, heldout: Sequence[Pair], *,
+                     beam: int = 4, models_dir: Path | None = None, training: TrainingSummary | None = None,
+                     dataset: str = "") -> FinetuneReport:
+    """Score base and candidate on ``heldout``, gate, write ``report.json``; promote if passed.
+
+    Promotion converts the candidate for CTranslate2 first, so a promoted model is always
+    usable by the default backend, then moves the ``PROMOTED`` pointer.
+    """
+    base_scores = evaluate(base, heldout, beam)
+    candidate_scores = evaluate(str(candidate), heldout, beam)
+    decision = regression_gate(base_scores, candidate_scores)
+    report = FinetuneReport(base=base, candidate=str(candidate), heldout_split=heldout_split,
+                            heldout_pairs=len(heldout), base_scores=base_scores,
+                            candidate_scores=candidate_scores, decision=decision,
+                            promoted=decision.promote, training=training, dataset=dataset)
+    # Written before conversion: the model's identity (and its CTranslate2 cache key) is a
+    # hash of its folder, report included, so the folder must not change afterwards.
+    write_report(report, candidate / "report.json")
+    if decision.promote:
+        try:
+            convert_for_ctranslate2(candidate)
+        except BaseException:
+            report.promoted = False
+            write_report(report, candidate / "report.json")
+            raise
+        promote(candidate, models_dir)
+    return report
+
+
+def write_report(report: FinetuneReport, path: Path) -> None:
+    """Write ``report.json`` atomically (temp file, then rename)."""
+    _write_atomically(path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def convert_for_ctranslate2(model_dir: Path) -> Path:
+    """The CTranslate2 (int8) folder for a Transformers model folder, converting it if needed."""
+    from workbench.translate.ct2 import converted_model
+    from workbench.translate.resolve import resolve_model
+
+    return converted_model(resolve_model(str(model_dir)))
+
+
+# --- promotion ------------------------------------------------------------------------------
+
+def promote(model_dir: Path, models_dir: Path | None = None) -> Path:
+    """Point ``PROMOTED`` in the models folder at ``model_dir``; returns the pointer file.
+
+    The pointer holds the folder relative to the models folder when it lies inside it,
+    so the models folder can be moved as a whole.
+    """
+    models_dir = models_dir or path_setting("models_dir")
+    models_dir.mkdir(parents=True, exist_ok=True)
+    target = model_dir.resolve()
+    root = models_dir.resolve()
+    recorded = target.relative_to(root) if target.is_relative_to(root) else target
+    pointer = models_dir / POINTER_NAME
+    _write_atomically(pointer, f"{recorded.as_posix()}\n")
+    return pointer
+
+
+def promoted_model(models_dir: Path | None = None) -> Path | None:
+    """The model folder ``PROMOTED`` points at, or None when nothing was promoted (or it is gone)."""
+    models_dir = models_dir or path_setting("models_dir")
+    pointer = models_dir / POINTER_NAME
+    if not pointer.is_file():
+        return None
+    recorded = Path(pointer.read_text(encoding="utf-8").strip())
+    folder = recorded if recorded.is_absolute() else models_dir / recorded
+    return folder if folder.is_dir() else None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+# --- the whole loop -------------------------------------------------------------------------
+
+def finetune(config: FinetuneConfig, progress: Callable[[int, int, float], None] | None = None) -> FinetuneReport:
+    """Train on the export's train split, judge on its held-out split, promote if not worse.
+
+    The new model appears under ``config.output`` only once trained and saved completely.
+    """
+    from workbench.export.paths import publish
+
+    train_pairs, heldout_split, heldout = load_pairs(config.dataset)
+    output = config.output.resolve()
+    with publish(output, overwrite=config.overwrite) as staging:
+        summary = train(config.base, train_pairs, staging, config, progress)
+    return review_candidate(config.base, output, heldout_split, heldout, beam=config.beam,
+                            training=summary, dataset=str(config.dataset))
