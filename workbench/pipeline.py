@@ -37,6 +37,8 @@ ProgressFn = Callable[[str, int, int], None]
 ACTIONS = ("edit", "accept_mt", "use_official", "approve", "reject", "revert")
 FILTERS = ("all", "unreviewed", "official", "flagged")
 TITLE_CHARS = 100
+# Translation flags that describe how MT was made rather than a problem with it.
+INFO_FLAGS = frozenset({"cached", "passthrough", "split"})
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ class SegmentView:
 
     @property
     def flags(self) -> tuple:
-        """QA flags of the machine translation (empty without MT)."""
-        return self.mt.flags if self.mt else ()
+        """QA flags of the machine translation: problems only, not how it was made (empty without MT)."""
+        return tuple(f for f in self.mt.flags if f not in INFO_FLAGS) if self.mt else ()
 
     @property
     def draft(self) -> str:
@@ -86,12 +88,16 @@ def document_id_for(text: str) -> str:
     return "doc-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def load_translator_or_none(model: str | None = None, backend: str | None = None):
-    """``(translator, None)``, or ``(None, reason)`` when the model cannot be loaded."""
-    from workbench.translate import load_translator
+def load_translator_or_none(model: str | None = None, backend: str | None = None, *, store: Store | None = None):
+    """``(translator, None)``, or ``(None, reason)`` when the model cannot be loaded.
+
+    With ``store``, translations are cached in the store's database file.
+    """
+    from workbench.translate import TranslationCache, load_translator
 
     try:
-        return load_translator(model=model, backend=backend), None
+        cache = TranslationCache(store.path) if store is not None else None
+        return load_translator(model=model, backend=backend, cache=cache), None
     except ModelUnavailableError as err:
         return None, str(err)
 

@@ -1,0 +1,181 @@
+"""The review UI in headless Chromium: review the demo article, two reviewers, hostile text.
+
+Each test starts ``python app.py`` on a free local port with a temporary database.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.conftest import DEMO_ARTICLE
+from workbench.store import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+OFFICIAL_QUOTE = "中方将依法审批符合条件的管制物项出口申请"
+OFFICIAL_TITLE = "商务部新闻发言人就中美伦敦框架有关情况答记者问"
+PROCESS_TIMEOUT_MS = 180_000
+STEP_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def _needs_the_aligner():
+    """Processing an article aligns it against the corpus; skip (saying why) until the aligner exists."""
+    import workbench.align
+
+    if not hasattr(workbench.align, "align_news"):
+        pytest.skip("browser tests skipped: workbench.align.align_news is not in this checkout yet")
+
+
+@pytest.fixture
+def expect():
+    return pytest.importorskip("playwright.sync_api").expect
+
+
+def open_page(browser, url: str, reviewer: str):
+    """A page in a fresh browser context (its own storage: one reviewer), with the name filled in."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    page.goto(url)
+    page.locator("#store-info", has_text="in the store").wait_for(state="attached")  # the page's load event has run
+    page.locator("#reviewer input").fill(reviewer)
+    return page
+
+
+def paste_and_process(page, text: str) -> float:
+    """Paste an article, press the button, wait until the first segment is in the editor; returns seconds."""
+    page.locator("#source-text textarea").fill(text)
+    started = time.monotonic()
+    page.locator("#process").click()
+    page.locator("#segment-header", has_text="Segment 1 of").wait_for(timeout=PROCESS_TIMEOUT_MS)
+    return time.monotonic() - started
+
+
+def grid_cell(page, text: str):
+    return page.locator("#segment-grid").get_by_text(text, exact=False).first
+
+
+def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app, tiny_model, artifacts_dir, expect):
+    app = start_app(model=tiny_model)
+    page = open_page(browser, app.url, "Ana Reviewer")
+    seconds = paste_and_process(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
+    print(f"\npaste to reviewable document: {seconds:.1f}s")
+    expect(page.locator("#offline-banner")).to_be_hidden()
+    expect(page.locator("#mt textarea")).not_to_have_value("")  # the tiny model's output is there
+
+    # The MOFCOM quote's row carries the official wording and names its document.
+    page.locator("#filter").get_by_text("has official wording").click()
+    grid_cell(page, OFFICIAL_QUOTE).click()
+    official = page.locator("#official")
+    expect(official).to_contain_text(OFFICIAL_QUOTE)
+    expect(official).to_contain_text(OFFICIAL_TITLE)
+    english = page.locator("#english textarea").input_value()
+    assert "controlled items" in english
+
+    # Edit the final Chinese, then approve with the keyboard (Ctrl+Enter = approve and next).
+    edited = f"{OFFICIAL_QUOTE}。（审校：依法）"
+    final = page.locator("#final textarea")
+    final.fill(edited)
+    final.press("Control+Enter")
+    expect(page.locator("#status")).to_contain_text("Saved revision 1 (approved)")
+    expect(page.locator("#english textarea")).not_to_have_value(english)  # moved on to the next segment
+    page.keyboard.press("Alt+ArrowUp")  # and back
+    expect(page.locator("#english textarea")).to_have_value(english)
+
+    # After a reload the edit and its state are still there.
+    page.reload()
+    page.locator("#segment-header", has_text="Segment").wait_for()
+    grid_cell(page, edited).click()
+    expect(page.locator("#final textarea")).to_have_value(edited)
+    expect(page.locator("#segment-header")).to_contain_text("approved")
+    expect(page.locator("#segment-header")).to_contain_text("Ana Reviewer")
+    expect(page.locator("#doc-progress")).to_contain_text("1 / ")
+    page.screenshot(path=str(artifacts_dir / "review-demo-article.png"), full_page=True)
+
+    with Store(app.db, read_only=True) as store:
+        doc = store.list_documents()[0]
+        history = [r for s in store.segments(doc.id) for r in store.revisions(s.id)]
+    assert [(r.text, r.state, r.reviewer, r.action) for r in history] == [
+        (edited, "approved", "Ana Reviewer", "approve")]
+    page.context.close()
+
+
+def test_two_reviewers_stale_save_is_refused_and_nothing_is_lost(browser, start_app, tiny_model, expect):
+    app = start_app(model=tiny_model)
+    ana = open_page(browser, app.url, "ana")
+    paste_and_process(ana, "Officials met in London.\nBoth sides agreed to a framework.")
+    with Store(app.db, read_only=True) as store:
+        doc_id = store.list_documents()[0].id
+    bo = open_page(browser, f"{app.url}?doc={doc_id}", "bo")
+    bo.locator("#segment-header", has_text="Segment 1 of 2").wait_for()
+
+    ana.locator("#final textarea").fill("甲：官员在伦敦会面。")
+    ana.locator("#save").click()
+    expect(ana.locator("#status")).to_contain_text("Saved revision 1")
+
+    bo.locator("#final textarea").fill("乙：官员们在伦敦举行会谈。")
+    bo.locator("#save").click()
+    status = bo.locator("#status")
+    expect(status).to_contain_text("was saved by ana")
+    expect(status).to_contain_text("甲：官员在伦敦会面。")
+    expect(bo.locator("#final textarea")).to_have_value("乙：官员们在伦敦举行会谈。")  # bo's text is kept
+
+    with Store(app.db, read_only=True) as store:
+        segment = store.segments(doc_id)[0].id
+        assert [r.text for r in store.revisions(segment)] == ["甲：官员在伦敦会面。"]
+
+    # Having seen ana's text, bo saves deliberately; both versions stay in the history.
+    bo.locator("#save").click()
+    expect(status).to_contain_text("Saved revision 2")
+    with Store(app.db, read_only=True) as store:
+        assert [(r.text, r.reviewer) for r in store.revisions(segment)] == [
+            ("甲：官员在伦敦会面。", "ana"), ("乙：官员们在伦敦举行会谈。", "bo")]
+    ana.context.close()
+    bo.context.close()
+
+
+HOSTILE_ARTICLE = (
+    'Officials said <script>window.__pwned = "script"</script> the deal is done.\n'
+    'A second line <img src=x onerror="window.__pwned = \'img\'"> follows here.'
+)
+HOSTILE_MT = '<img src=y onerror="window.__pwned = \'mt\'"><script>window.__pwned = "mt-script"</script>'
+
+
+def test_hostile_article_and_mt_render_as_text_and_offline_mode_is_honest(browser, start_app, tmp_path, expect):
+    app = start_app(model=tmp_path / "no-such-model")  # the model cannot be loaded
+    page = open_page(browser, app.url, "ana")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    banner = page.locator("#offline-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Machine translation is unavailable")
+
+    paste_and_process(page, HOSTILE_ARTICLE)
+    expect(page.locator("#english textarea")).to_have_value(
+        'Officials said <script>window.__pwned = "script"</script> the deal is done.')
+    expect(grid_cell(page, "<img src=x onerror=")).to_be_visible()  # shown as text in the grid
+
+    # MT imported from a batch file is hostile too.
+    with Store(app.db, read_only=True) as store:
+        doc_id = store.list_documents()[0].id
+        first = store.segments(doc_id)[0].text
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "1", "source": first, "translation": HOSTILE_MT, "model": "batch",
+                                 "backend": "ctranslate2", "score": -0.3}) + "\n", encoding="utf-8")
+    page.get_by_role("button", name="Import translations").click()
+    page.locator("#import-file input[type=file]").set_input_files(str(batch))
+    page.locator("#import").click()
+    expect(page.locator("#status")).to_contain_text("Imported 1 translation")
+    expect(page.locator("#mt textarea")).to_have_value(HOSTILE_MT)
+    page.locator("#accept-mt").click()
+    expect(page.locator("#status")).to_contain_text("Saved revision 1")
+    expect(page.locator("#diff")).to_contain_text("<img src=y")  # the diff shows the markup as text
+
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("img[src=x], img[src=y]").count() == 0
+    assert dialogs == []
+    page.context.close()

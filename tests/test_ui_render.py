@@ -1,0 +1,60 @@
+"""HTML fragments of the review view: everything from documents is escaped; settings parse."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.corpus import OfficialCorpus, parse_document
+from workbench.errors import InputError
+from workbench.pipeline import SegmentView
+from workbench.store import LinkRecord, Review, SegmentRecord, TranslationRecord
+from workbench.ui import parse_auth, render
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def hostile_row(source: str = "javascript:alert(3)") -> tuple[SegmentView, OfficialCorpus]:
+    doc = parse_document(
+        f"id: evil\nlang: zh\ndate: 2025-01-01\nissuer: {HOSTILE}\ntitle: {HOSTILE}\nsource: {source}\n"
+        f"confidence: high\n---\n{HOSTILE}中方将依法审批。\n")
+    corpus = OfficialCorpus([doc])
+    link = LinkRecord(1, 7, HOSTILE, "evil", doc.version, (0,), HOSTILE + "中方", 0.8, {"why": HOSTILE}, "t")
+    mt = TranslationRecord(1, 7, HOSTILE, "mt", "m", "r", "b", {}, -0.1, (HOSTILE,), "t")
+    review = Review(7, 1, HOSTILE, "edited", HOSTILE, None, "2025-01-01T00:00:00", "2025-01-01T00:00:00")
+    return SegmentView(SegmentRecord(7, "d", 0, 0, 0, 5, HOSTILE), mt, (link,), review), corpus
+
+
+@pytest.mark.parametrize("fragment", [
+    lambda row, corpus: render.official_panel(row, corpus),
+    lambda row, corpus: render.diffs(row, HOSTILE + "改"),
+    lambda row, corpus: render.state_badge(row),
+    lambda row, corpus: render.flags_line(row),
+    lambda row, corpus: render.message("error", HOSTILE),
+])
+def test_document_text_never_becomes_markup(fragment):
+    row, corpus = hostile_row()
+    html = fragment(row, corpus)
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html or "&lt;img" in html  # shown, as text
+
+
+def test_official_panel_shows_provenance_and_only_http_links():
+    row, corpus = hostile_row("https://www.mofcom.gov.cn/a.html; copy https://example.org/b")
+    html = render.official_panel(row, corpus)
+    assert 'href="https://www.mofcom.gov.cn/a.html"' in html
+    assert "2025-01-01" in html and "score 0.80" in html
+    row, corpus = hostile_row("javascript:alert(3)")
+    assert "href=" not in render.official_panel(row, corpus)
+
+
+def test_safe_url():
+    assert render.safe_url("https://a.b/c?d=1") == "https://a.b/c?d=1"
+    for bad in ("javascript:alert(1)", 'https://a.b/"onmouseover=x', "data:text/html,x", None, ""):
+        assert render.safe_url(bad) is None
+
+
+def test_parse_auth():
+    assert parse_auth("ana:pw1, bo:pw:2") == [("ana", "pw1"), ("bo", "pw:2")]
+    assert parse_auth(None) is None
+    with pytest.raises(InputError, match="USER:PASSWORD"):
+        parse_auth("ana")
