@@ -85,3 +85,19 @@ def test_cli_push_needs_hf_format_and_a_token(reviewed_db, capsys, monkeypatch, 
                      "--db", str(reviewed_db)]) == 2
     err = capsys.readouterr().err
     assert "no Hugging Face token" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["hf", "xliff"])
+def test_download_gives_one_file_for_a_document(reviewed_db, store, fmt):
+    import zipfile
+
+    from workbench.export.source import export_for_download
+
+    path = export_for_download(store, fmt, documents=["doc-a"], states=["approved"])
+    assert path.is_file() and path.parent == output_root() and path.name.startswith("doc-a-")
+    if fmt == "hf":
+        names = zipfile.ZipFile(path).namelist()
+        assert any(n.endswith("/README.md") for n in names) and any(n.endswith("dataset_dict.json") for n in names)
+    else:
+        assert {p.zh for p in import_pairs(path.name)} == {"中方将依法审批符合条件的管制物项出口申请。",
+                                                           "美方将取消一系列限制性措施。"}

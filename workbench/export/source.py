@@ -1,10 +1,14 @@
-"""Reading reviewed segments out of the review store as :class:`ExportRecord` values."""
+"""Reading reviewed segments out of the review store as :class:`ExportRecord` values, and the UI download."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.export.paths import publish
 from workbench.export.records import ExportRecord
 from workbench.store import Store
 
@@ -45,3 +49,25 @@ def records_from_store(store: Store, documents: Sequence[str] | None = None) -> 
                 created_at=review.first_at or "", updated_at=review.updated_at or "",
             ))
     return records
+
+
+def export_for_download(store: Store, fmt: str, *, documents: Sequence[str] | None = None,
+                        states: Sequence[str] | None = None) -> Path:
+    """Export from the store under a fresh name in the export folder; return one file to download.
+
+    For the UI's download button: the HF dataset, being a folder, is also zipped.
+    """
+    from workbench.export.writer import export_records
+
+    scope = documents[0] if documents and len(documents) == 1 else "documents"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    result = export_records(records_from_store(store, documents), fmt, f"{scope}-{fmt}-{stamp}",
+                            states=states, documents=documents)
+    if not result.path.is_dir():
+        return result.path
+    archive = result.path.with_name(result.path.name + ".zip")
+    with publish(archive) as target:
+        # make_archive adds the ".zip" back, so it writes exactly ``target``.
+        shutil.make_archive(str(target.with_suffix("")), "zip", root_dir=result.path.parent,
+                            base_dir=result.path.name)
+    return archive
