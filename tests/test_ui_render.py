@@ -58,3 +58,12 @@ def test_parse_auth():
     assert parse_auth(None) is None
     with pytest.raises(InputError, match="USER:PASSWORD"):
         parse_auth("ana")
+
+
+def test_evidence_is_summarised_in_words():
+    row, corpus = hostile_row()
+    link = LinkRecord(1, 7, None, "evil", None, (0,), "中方", 0.5,
+                      {"terms": [{"en": "controlled items", "zh": "管制物项"}], "numbers": ["10"], "ngrams": [],
+                       "length_ratio": 1.02, "signals": {"terms": 0.9}}, "t")
+    html = render.official_panel(SegmentView(row.segment, None, (link,), row.review), corpus)
+    assert "terms controlled items = 管制物项" in html and "numbers 10" in html and "signals terms 0.90" in html

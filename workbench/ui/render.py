@@ -54,8 +54,9 @@ def state_badge(row: SegmentView) -> str:
 def official_panel(row: SegmentView, corpus: OfficialCorpus | None) -> str:
     """The official wording found for the segment, with provenance, score and evidence."""
     if not row.links:
-        return '<div class="wb-official wb-none">No official wording found for this sentence.</div>'
-    return "".join(_official_link(link, corpus, best=i == 0) for i, link in enumerate(row.links[:3]))
+        return ('<div class="wb-label">Official Chinese</div>'
+                '<div class="wb-official wb-none">No official wording found for this sentence.</div>')
+    return '<div class="wb-label">Official Chinese</div>' + "".join(_official_link(link, corpus, best=i == 0) for i, link in enumerate(row.links[:3]))
 
 
 def _official_link(link: LinkRecord, corpus: OfficialCorpus | None, *, best: bool) -> str:
@@ -81,11 +82,25 @@ def _official_link(link: LinkRecord, corpus: OfficialCorpus | None, *, best: boo
 
 
 def _evidence_summary(evidence: dict) -> str:
-    """Why the link was made, in one line (the evidence dict, compactly)."""
+    """Why the link was made, in one line: matched terms and numbers, shared wording, other fields."""
     if not evidence:
         return "no evidence recorded"
-    summary = "; ".join(f"{k}: {json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}"
-                        for k, v in evidence.items())
+    parts = []
+    rest = dict(evidence)
+    terms = rest.pop("terms", None) or []
+    if terms:
+        parts.append("terms " + ", ".join(f"{t.get('en')} = {t.get('zh')}" if isinstance(t, dict) else str(t)
+                                          for t in terms))
+    for key, label in (("numbers", "numbers"), ("ngrams", "shared wording")):
+        values = rest.pop(key, None) or []
+        if values:
+            parts.append(f"{label} " + ", ".join(str(v) for v in values))
+    signals = rest.pop("signals", None) or {}
+    if signals:
+        parts.append("signals " + ", ".join(f"{k} {v:.2f}" if isinstance(v, int | float) else f"{k} {v}"
+                                            for k, v in signals.items()))
+    parts.extend(f"{k} {json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}" for k, v in rest.items())
+    summary = "; ".join(parts) or "no evidence recorded"
     return summary if len(summary) <= EVIDENCE_CHARS else summary[:EVIDENCE_CHARS - 1] + "…"
 
 
@@ -159,6 +174,7 @@ CSS = """
 .wb-msg-warn { background: #fffbeb; border: 1px solid #f59e0b; }
 .wb-msg-error { background: #fef2f2; border: 1px solid #ef4444; }
 .wb-banner { background: #fffbeb; border: 1px solid #f59e0b; padding: 8px 12px; border-radius: 6px; }
+.wb-label { font-size: .85em; color: #6b7280; margin-bottom: 4px; }
 .wb-keys { font-size: .8em; color: #6b7280; }
 .wb-flags { color: #b45309; margin: 0; }
 """
