@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -93,8 +94,18 @@ class SearchHit:
     issuer: str
     source: str
 
-    def citation(self) -> str:
-        """One-line citation: title, issuer, date, document id and version, sentence number."""
+    def citation(self) -> dict:
+        """The citation to store with this sentence taken as a final translation.
+
+        Same keys as the review store's citations of alignment links (``doc_id``, ``version``,
+        ``sentence_ids``), plus what a reader needs without the corpus at hand.
+        """
+        return {"doc_id": self.doc_id, "lang": self.lang, "version": self.version,
+                "sentence_ids": [self.sentence_index], "title": self.title, "issuer": self.issuer,
+                "date": self.date, "source": self.source, "found_by": "corpus search"}
+
+    def citation_line(self) -> str:
+        """The citation in one line: title, issuer, date, document id and version, sentence number."""
         return (f"{self.title} ({self.issuer}, {self.date}); {self.doc_id}.{self.lang}@{self.version} "
                 f"sentence {self.sentence_index}")
 
@@ -108,10 +119,11 @@ class SearchIndex:
 
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
+        self.lock = threading.RLock()  # the UI's worker threads share the connection, one at a time
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
+            self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as err:
             raise StoreError(f"search index {self.path} cannot be opened ({err}); delete it to rebuild it") from None
@@ -120,28 +132,28 @@ class SearchIndex:
     def build(cls, documents: Iterable[OfficialDocument], path: str | Path = ":memory:") -> SearchIndex:
         """An index holding ``documents`` (an :class:`OfficialCorpus` works)."""
         index = cls(path)
-        with index._db:
+        with index.lock, index._db:
             for doc in documents:
                 index._replace(doc)
         return index
 
     def add_document(self, doc: OfficialDocument) -> None:
         """Index one document, replacing what was indexed under its id and language."""
-        with self._db:
+        with self.lock, self._db:
             self._replace(doc)
 
     def remove_document(self, doc_id: str, lang: str) -> None:
         """Drop one document from the index (nothing happens if it is not there)."""
-        with self._db:
+        with self.lock, self._db:
             self._delete(doc_id, lang)
 
     def sync(self, corpus: OfficialCorpus) -> tuple[int, int]:
         """Bring the index in line with ``corpus``; returns (documents re-indexed, documents dropped)."""
-        known = dict(((d, lang), fp) for d, lang, fp in self._db.execute(
-            "SELECT doc_id, lang, fingerprint FROM documents"))
+        with self.lock:
+            known = {(d, lang): fp for d, lang, fp in self._db.execute("SELECT doc_id, lang, fingerprint FROM documents")}
         changed = [doc for doc in corpus if known.get((doc.id, doc.lang)) != _fingerprint(doc)]
         gone = set(known) - {(doc.id, doc.lang) for doc in corpus}
-        with self._db:
+        with self.lock, self._db:
             for doc_id, lang in gone:
                 self._delete(doc_id, lang)
             for doc in changed:
@@ -149,7 +161,8 @@ class SearchIndex:
         return len(changed), len(gone)
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        with self.lock:
+            return self._db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def close(self) -> None:
         """Close the database connection."""
@@ -200,11 +213,12 @@ def search_corpus(index: SearchIndex, query: str, *, lang: str | None = None, da
         if value:
             where.append(clause)
             params.append(value)
-    rows = index._db.execute(
-        "SELECT s.doc_id, s.lang, s.idx, s.text, bm25(sentence_terms) AS score, d.version, d.date, d.title, "
-        "d.issuer, d.source FROM sentence_terms JOIN sentences s ON s.id = sentence_terms.rowid "
-        "JOIN documents d ON d.doc_id = s.doc_id AND d.lang = s.lang "
-        f"WHERE {' AND '.join(where)} ORDER BY score LIMIT {_CANDIDATES}", params).fetchall()
+    with index.lock:
+        rows = index._db.execute(
+            "SELECT s.doc_id, s.lang, s.idx, s.text, bm25(sentence_terms) AS score, d.version, d.date, d.title, "
+            "d.issuer, d.source FROM sentence_terms JOIN sentences s ON s.id = sentence_terms.rowid "
+            "JOIN documents d ON d.doc_id = s.doc_id AND d.lang = s.lang "
+            f"WHERE {' AND '.join(where)} ORDER BY score LIMIT {_CANDIDATES}", params).fetchall()
     phrase = normalise_zh(query.strip()).lower()
     ranked = []
     for doc_id, doc_lang, idx, text, score, version, date, title, doc_issuer, source in rows:
