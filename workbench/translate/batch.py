@@ -1,0 +1,230 @@
+"""Batch translation of files into a JSONL file that survives being killed and can be sharded.
+
+Inputs: articles (.txt/.md/.html, cleaned and segmented), JSONL files with a text field,
+Parquet files, Hugging Face datasets saved to disk, or folders of these. Every segment has
+an ``id``: the input's own ``id`` field where it has one, else ``<file>:<n>``.
+
+The output is append-only. Each batch's lines are written whole, flushed and fsynced, so a
+killed run loses at most the batch in flight; a torn last line is cut off on the next run,
+which skips every id the output already holds. Segments whose batch failed go to
+``<OUT>.failures.jsonl`` (``id`` and ``error``) instead; since they are not in the output,
+the next run retries exactly them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import FileNotFoundWorkbenchError, InputError
+
+__all__ = ["Segment", "BatchResult", "read_inputs", "in_shard", "parse_shard", "completed_ids", "failures_path",
+           "translate_to_jsonl"]
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+TABLE_SUFFIXES = (".jsonl", ".parquet")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One unit of batch work: its id, text, and the input's own id fields to copy to the output."""
+
+    id: str
+    text: str
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    """What a batch run did."""
+
+    translated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def read_inputs(paths: Sequence[str | Path], column: str = "text") -> list[Segment]:
+    """All segments of ``paths`` in order; ids must be unique across them."""
+    segments: list[Segment] = []
+    seen: set[str] = set()
+    for path in paths:
+        for seg in _read_path(Path(path), column):
+            if seg.id in seen:
+                raise InputError(f"segment id {seg.id!r} occurs twice in the inputs; give every record a unique "
+                                 "'id' (or drop the field to number records by file)")
+            seen.add(seg.id)
+            segments.append(seg)
+    return segments
+
+
+def _read_path(path: Path, column: str) -> Iterator[Segment]:
+    if not path.exists():
+        raise FileNotFoundWorkbenchError(f"{path}: no such file or folder; check the path and try again")
+    if path.is_dir():
+        if (path / "dataset_info.json").is_file() or (path / "dataset_dict.json").is_file():
+            yield from _read_dataset(path, column)
+            return
+        for child in sorted(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES + TABLE_SUFFIXES):
+            yield from _read_path(child, column)
+        return
+    suffix = path.suffix.lower()
+    if suffix in ARTICLE_SUFFIXES:
+        yield from _read_article(path)
+    elif suffix == ".jsonl":
+        yield from _read_jsonl(path, column)
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        yield from _records(path.name, pq.read_table(path).to_pylist(), column)
+    else:
+        allowed = ", ".join(ARTICLE_SUFFIXES + TABLE_SUFFIXES)
+        raise InputError(f"{path.name}: unsupported input type; use {allowed}, or a dataset saved with save_to_disk")
+
+
+def _read_article(path: Path) -> Iterator[Segment]:
+    from workbench.ingest import read_article
+    from workbench.segment import segment_text
+
+    for seg in segment_text(read_article(path).text, "en"):
+        yield Segment(f"{path.name}:{seg.index}", seg.text, {"file": path.name, "segment": seg.index,
+                                                             "paragraph": seg.paragraph})
+
+
+def _read_jsonl(path: Path, column: str) -> Iterator[Segment]:
+    def records() -> Iterator[dict]:
+        with open(path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{path.name}, line {number}: not JSON ({err.msg}); fix or remove the line") from None
+                if not isinstance(record, dict):
+                    raise InputError(f"{path.name}, line {number}: expected a JSON object with a {column!r} field")
+                yield record
+
+    yield from _records(path.name, records(), column)
+
+
+def _read_dataset(path: Path, column: str) -> Iterator[Segment]:
+    from datasets import DatasetDict, load_from_disk
+
+    loaded = load_from_disk(str(path))
+    splits = loaded.items() if isinstance(loaded, DatasetDict) else [(None, loaded)]
+    for split, dataset in splits:
+        name = f"{path.name}/{split}" if split else path.name
+        yield from _records(name, iter(dataset), column)
+
+
+def _records(name: str, records, column: str) -> Iterator[Segment]:
+    for number, record in enumerate(records, 1):
+        if column not in record:
+            raise InputError(f"{name}, record {number}: no {column!r} field; name the text field with --column")
+        text = record[column]
+        if not isinstance(text, str):
+            raise InputError(f"{name}, record {number}: {column!r} is not text; name the text field with --column")
+        own_ids = {k: v for k, v in record.items() if (k == "id" or k.endswith("_id")) and _is_scalar(v)}
+        seg_id = str(own_ids["id"]) if "id" in own_ids else f"{name}:{number}"
+        yield Segment(seg_id, text, {k: v for k, v in own_ids.items() if k != "id"})
+
+
+def _is_scalar(value) -> bool:
+    return isinstance(value, (str, int, float, bool)) or value is None
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` → ``(I, N)``, with 0 ≤ I < N."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise InputError(f"--shard {text!r}: expected I/N, e.g. 0/4 for the first of four shards") from None
+    if count < 1 or not 0 <= index < count:
+        raise InputError(f"--shard {text!r}: need 0 <= I < N, e.g. 0/4 … 3/4")
+    return index, count
+
+
+def in_shard(segment_id: str, index: int, count: int) -> bool:
+    """Whether ``segment_id`` belongs to shard ``index`` of ``count`` (a hash: stable across machines)."""
+    digest = hashlib.sha256(segment_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count == index
+
+
+def failures_path(output: Path) -> Path:
+    """Where the segments that failed in the last run of ``output`` are listed."""
+    return output.with_name(output.name + ".failures.jsonl")
+
+
+def completed_ids(output: Path) -> set[str]:
+    """Ids already in ``output``, after cutting off a torn last line left by a killed run."""
+    if not output.exists():
+        return set()
+    with open(output, "rb+") as fh:
+        data = fh.read()
+        keep = data.rfind(b"\n") + 1  # everything after the last newline is a torn line
+        if keep < len(data):
+            fh.truncate(keep)
+            fh.flush()
+            os.fsync(fh.fileno())
+    done: set[str] = set()
+    for number, line in enumerate(data[:keep].splitlines(), 1):
+        try:
+            done.add(str(json.loads(line)["id"]))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise InputError(f"{output}, line {number}: not a translation record; "
+                             "write to a new --output file or remove the line") from None
+    return done
+
+
+def _append(fh, records: list[dict]) -> None:
+    if not records:
+        return
+    fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def translate_to_jsonl(segments: Sequence[Segment], output: Path, translate: Callable, *, batch_size: int,
+                       on_batch: Callable[[int], None] | None = None) -> BatchResult:
+    """Translate the ``segments`` not yet in ``output`` and append them, batch by batch.
+
+    ``translate(texts)`` returns :class:`~workbench.translate.Translation` objects. A batch
+    that raises is written to :func:`failures_path` and the run carries on.
+    ``on_batch(n)`` is told how many segments each batch finished.
+    """
+    result = BatchResult()
+    done = completed_ids(output)
+    todo = [s for s in segments if s.id not in done]
+    result.skipped = len(segments) - len(todo)
+    failures = failures_path(output)
+    failures.unlink(missing_ok=True)  # this run retries them; what fails again is written anew
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "a", encoding="utf-8") as out, open(failures, "a", encoding="utf-8") as failed:
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            try:
+                translations = translate([s.text for s in batch])
+            except Exception as err:  # the model failing must not lose the rest of the run
+                message = f"{type(err).__name__}: {err}"
+                _append(failed, [{"id": s.id, "error": message} for s in batch])
+                result.failed += len(batch)
+                result.errors.append(message)
+            else:
+                _append(out, [_record(s, t) for s, t in zip(batch, translations)])
+                result.translated += len(batch)
+            if on_batch:
+                on_batch(len(batch))
+    if not result.failed:
+        failures.unlink(missing_ok=True)
+    return result
+
+
+def _record(segment: Segment, translation) -> dict:
+    return {"id": segment.id, "source": segment.text, "translation": translation.text, "model": translation.model,
+            "backend": translation.backend, "score": translation.score, **segment.fields,
+            "revision": translation.revision, "flags": list(translation.flags)}
