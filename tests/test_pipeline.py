@@ -107,3 +107,25 @@ def test_char_diff(before, after, expected):
     assert runs == expected
     assert "".join(t for op, t in runs if op != "insert") == before
     assert "".join(t for op, t in runs if op != "delete") == after
+
+
+def test_article_with_the_tiny_model_stores_mt_with_its_identity(store, tiny_model):
+    translator, reason = pipeline.load_translator_or_none(str(tiny_model), "transformers", store=store)
+    assert reason is None
+    done = []
+    doc_id = pipeline.process_article("China will review export applications.\nThe talks went well.", store=store,
+                                      translator=translator, corpus=None,
+                                      progress=lambda stage, d, total: done.append((stage, d, total)))
+    rows = pipeline.open_document(store, doc_id).rows
+    assert all(r.mt is not None and r.mt.text and r.mt.backend == "transformers" and r.mt.origin == "mt"
+               for r in rows)
+    assert rows[0].draft == rows[0].mt.text  # the editor starts from the MT
+    assert ("translate", 2, 2) in done
+    # The translation cache shares the store's database file.
+    tables = {r[0] for r in store.connection().execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"translation_cache", "revisions"} <= tables
+
+
+def test_unloadable_model_is_reported_not_raised(tmp_path):
+    translator, reason = pipeline.load_translator_or_none(str(tmp_path / "missing-model"))
+    assert translator is None and reason
