@@ -44,6 +44,8 @@ def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
 
 def serve(args: argparse.Namespace) -> int:
     """Load the store, corpus and model, then serve the UI until interrupted."""
+    # No usage reporting from a tool that handles unpublished drafts (Gradio reads this at import).
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from workbench import pipeline
     from workbench.corpus import OfficialCorpus
     from workbench.store import Store
