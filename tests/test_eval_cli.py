@@ -38,12 +38,12 @@ def test_identical_output_scores_100_and_reads_translate_jsonl(tmp_path, capsys)
     assert [line.split("\t")[:2] for line in lines] == [["BLEU", "100.00"], ["chrF2", "100.00"]]
 
 
-@pytest.mark.parametrize("hyp_lines, message", [(HYPS[:2], "2 hypotheses but 3 references"),
-                                                ([], "no segments")])
-def test_mismatched_files_are_a_one_line_error(tmp_path, capsys, hyp_lines, message):
-    hyp = tmp_path / "hyp.txt"
-    hyp.write_text("\n".join(hyp_lines), encoding="utf-8")
-    refs = REFS if hyp_lines else []
-    assert dispatch(["eval", "--hyp", str(hyp), "--ref", write(tmp_path / "ref.txt", refs) if refs else str(hyp)]) == 2
+@pytest.mark.parametrize("hyp_lines, ref_lines, message", [
+    (HYPS[:2], REFS, "2 hypotheses but 3 references"),
+    ([], [], "no segments to score"),
+])
+def test_mismatched_or_empty_files_are_a_one_line_error(tmp_path, capsys, hyp_lines, ref_lines, message):
+    hyp, ref = write(tmp_path / "hyp.txt", hyp_lines), write(tmp_path / "ref.txt", ref_lines)
+    assert dispatch(["eval", "--hyp", hyp, "--ref", ref]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
