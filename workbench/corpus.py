@@ -31,6 +31,9 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff"
 VERSION_CHARS = 12  # hex digits of the text hash that name a version
 # Half-width punctuation that official Chinese texts use in full-width form.
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_HALF_WIDTH = re.compile(f"[{re.escape(''.join(_HALF_TO_FULL))}]")
+_BEFORE_FULL = re.compile(f"[{_CJK}》”」）]")  # a half-width mark after one of these becomes full-width
+_AFTER_FULL = re.compile(f"[{_CJK}《“「（]")  # ... and so does one before one of these
 
 
 @lru_cache(maxsize=1)
@@ -55,15 +58,14 @@ def normalise_zh(text: str) -> str:
     """
     text = to_simplified(text)
     chars = list(text)
-    for i, ch in enumerate(chars):
-        full = _HALF_TO_FULL.get(ch)
-        if full is None:
-            continue
+    # Only half-width marks can change; visiting just those keeps long documents fast.
+    for m in _HALF_WIDTH.finditer(text):
+        i = m.start()
         prev = chars[i - 1] if i else ""
         nxt = chars[i + 1] if i + 1 < len(chars) else ""
         # "1,000" and "3:2" stay half-width; punctuation touching Chinese text becomes full-width.
-        if (prev and re.match(f"[{_CJK}》”」）]", prev)) or (nxt and re.match(f"[{_CJK}《“「（]", nxt)):
-            chars[i] = full
+        if (prev and _BEFORE_FULL.match(prev)) or (nxt and _AFTER_FULL.match(nxt)):
+            chars[i] = _HALF_TO_FULL[m.group()]
     return "".join(chars)
 
 
