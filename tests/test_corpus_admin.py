@@ -109,6 +109,7 @@ def _with(flag: str, value: str) -> list[str]:
     (_PLAIN_ZH, [*_FULL, "--lang", "en"], "test-doc: declared en but 100% of its letters are Chinese"),
     (_PLAIN_ZH, _with("--id", "Test Doc"), "id 'Test Doc' is not usable as a file name"),
     (_PLAIN_ZH, [*_without("--id"), "--pair", "no-such-doc"], "--pair no-such-doc: no en document with that id"),
+    (_PLAIN_ZH, [*_FULL, "--pair", LONDON], f"--id test-doc and --pair {LONDON} disagree; "),
 ])
 def test_each_validation_error_is_one_line_that_says_what_to_do(corpus_dir, tmp_path, capsys, text, flags, message):
     path = tmp_path / "statement.txt"

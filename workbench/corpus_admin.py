@@ -159,12 +159,16 @@ def _clean(raw: str) -> str:
     from workbench.ingest import clean_text
 
     try:
-        return "\n".join(clean_text(raw, source_format="text").paragraphs)
+        # Repeated paragraphs stay: an official text is stored as published, repeats included.
+        return "\n".join(clean_text(raw, source_format="text", keep_duplicates=True).paragraphs)
     except InputError:
         return ""
 
 
 def _document(found: dict[str, str], meta: Metadata, path: Path) -> OfficialDocument:
+    if meta.pair and meta.id and meta.pair != meta.id:
+        raise InputError(f"--id {meta.id} and --pair {meta.pair} disagree; the two sides of a pair share one id, "
+                         "so give only --pair")
     given = {name: getattr(meta, name) for name in REQUIRED_FIELDS if getattr(meta, name)}
     fields = {**{name: found.get(name, "") for name in REQUIRED_FIELDS}, **given}
     if meta.pair:
