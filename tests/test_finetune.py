@@ -135,18 +135,32 @@ def test_gate_refuses_a_broken_model_and_keeps_the_promoted_one(loop, tmp_path, 
 
 
 @pytest.mark.slow
-def test_cli_reports_a_refusal_with_a_non_zero_status(loop, tmp_path, monkeypatch, capsys):
+def test_cli_refuses_a_worse_model_with_status_1(loop, tmp_path, monkeypatch, capsys):
+    import workbench.finetune as finetune_module
+
     monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(loop["models"]))
     monkeypatch.setenv("WORKBENCH_OUTPUT_DIR", str(loop["dataset"].parent))
-    # Starting from the zeroed model and barely training, the new model cannot beat the tuned base...
-    broken = zeroed_copy(loop["tuned"], tmp_path / "broken-base")
-    code = dispatch(["finetune", "--dataset", "approved", "--base", str(broken), "--output",
-                     str(tmp_path / "from-broken"), "--max-steps", "1", "--beam", "1"])
+
+    def train_badly(base, pairs, output, config, progress=None):
+        zeroed_copy(Path(base), output)  # a training run gone wrong
+        return None
+
+    monkeypatch.setattr(finetune_module, "train", train_badly)
+    code = dispatch(["finetune", "--dataset", "approved", "--base", str(loop["tuned"]),
+                     "--output", str(tmp_path / "worse"), "--beam", "1"])
     out = capsys.readouterr().out
-    # ...but it is judged against its own base, so it is promoted only if not worse than that.
-    report = json.loads((tmp_path / "from-broken" / "report.json").read_text(encoding="utf-8"))
-    assert (code == 0) == report["promoted"] == report["decision"]["promote"]
-    assert ("not promoted" in out) != report["promoted"]
+    assert code == 1 and "not promoted: worse than the base" in out
+    assert promoted_model(loop["models"]) == loop["tuned"]
+    assert json.loads((tmp_path / "worse" / "report.json").read_text(encoding="utf-8"))["promoted"] is False
+
+
+@pytest.mark.slow
+def test_promoted_model_cannot_be_overwritten_by_a_new_run(loop, monkeypatch, capsys):
+    monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(loop["models"]))
+    code = dispatch(["finetune", "--dataset", str(loop["dataset"]), "--base", str(loop["tuned"]),
+                     "--output", str(loop["tuned"]), "--overwrite"])
+    assert code == 2 and "is the promoted model" in capsys.readouterr().err
+    assert json.loads((loop["tuned"] / "report.json").read_text(encoding="utf-8"))["promoted"] is True
 
 
 def scores(bleu: float, chrf: float) -> Scores:

@@ -336,8 +336,12 @@ def finetune(config: FinetuneConfig, progress: Callable[[int, int, float], None]
     """
     from workbench.export.paths import publish
 
-    train_pairs, heldout_split, heldout = load_pairs(config.dataset)
     output = config.output.resolve()
+    current = promoted_model()
+    if current is not None and current.resolve() == output:
+        # Replacing it in place would put an ungated model into use.
+        raise InputError(f"{config.output} is the promoted model; give the new model another --output")
+    train_pairs, heldout_split, heldout = load_pairs(config.dataset)
     with publish(output, overwrite=config.overwrite) as staging:
         summary = train(config.base, train_pairs, staging, config, progress)
     return review_candidate(config.base, output, heldout_split, heldout, beam=config.beam,
