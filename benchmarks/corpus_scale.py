@@ -14,6 +14,7 @@ size the script reports:
   on-disk index, adds), without the interpreter's start-up.
 - ``dup``: the near-duplicate look-up alone (the retrieval of the most similar document).
 - ``search``: median of a few Chinese and English queries.
+- ``check``: ``workbench corpus check``'s validation of the whole corpus, near-duplicates included.
 
 Run: ``.venv/bin/python benchmarks/corpus_scale.py [--sizes 40 200 1000 5000]``.
 """
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.corpus import OfficialCorpus, OfficialDocument  # noqa: E402
-from workbench.corpus_admin import add_document, atomic_write_text, find_near_duplicate  # noqa: E402
+from workbench.corpus_admin import add_document, atomic_write_text, check_corpus, find_near_duplicate  # noqa: E402
 from workbench.corpus_search import SearchIndex, search_corpus  # noqa: E402
 
 QUERIES = ["稀土出口管制", "奉陪到底", "關稅", "对等关税", "export control measures", "tariff exclusion"]
@@ -87,8 +88,9 @@ def measure(size: int, shipped: OfficialCorpus, workdir: Path, rng: random.Rando
     search_s = median_seconds(lambda: search_corpus(index, next(queries)), len(QUERIES) * 3)
 
     cli_s = _cli_add_seconds(root, workdir, next(extra))
+    check_s = median_seconds(lambda: check_corpus(root), 1)
     return {"docs": len(corpus), "rebuild": rebuild_s, "add": add_s, "cli add": cli_s, "dup": dup_s,
-            "search": search_s}
+            "search": search_s, "check": check_s}
 
 
 def _cli_add_seconds(root: Path, workdir: Path, doc: OfficialDocument) -> float:
@@ -125,12 +127,13 @@ def main(argv: list[str] | None = None) -> None:
     shipped = OfficialCorpus.load(ROOT / "corpora")
     rng = random.Random(args.seed)
     print(f"{'docs':>6} {'rebuild s':>10} {'add ms':>8} {'add/rebuild':>12} {'cli add ms':>11} {'dup ms':>8} "
-          f"{'search ms':>10}")
+          f"{'search ms':>10} {'check s':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             r = measure(size, shipped, Path(tmp), rng)
             print(f"{r['docs']:>6} {r['rebuild']:>10.2f} {r['add'] * 1e3:>8.1f} {r['add'] / r['rebuild']:>12.4f} "
-                  f"{r['cli add'] * 1e3:>11.1f} {r['dup'] * 1e3:>8.1f} {r['search'] * 1e3:>10.2f}", flush=True)
+                  f"{r['cli add'] * 1e3:>11.1f} {r['dup'] * 1e3:>8.1f} {r['search'] * 1e3:>10.2f} {r['check']:>8.2f}",
+                  flush=True)
     print("retrieval: the aligner's retrieval index (workbench.align) is not in this checkout yet; "
           "'dup' is the document-level similarity look-up add performs")
 

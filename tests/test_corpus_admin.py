@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,7 +152,8 @@ def test_near_duplicate_is_refused_naming_the_other_document_then_kept_with_forc
              "--source", "https://example.cn/"]
     assert dispatch(["corpus", "add", str(copy), *flags]) == 2
     err = _error_line(capsys)
-    assert f"reprint-245pct.zh is a near-duplicate of {QA_245} (similarity 0.9" in err and "--force" in err
+    assert re.search(rf"reprint-245pct.zh is a near-duplicate of {QA_245} \(similarity (0\.9\d|1\.00)\); pass --force",
+                     err)
     assert ("reprint-245pct", "zh") not in OfficialCorpus.load(corpus_dir)
 
     assert dispatch(["corpus", "add", str(copy), *flags, "--force"]) == 0
@@ -272,6 +274,16 @@ def test_check_fails_on_a_broken_header_and_a_misnamed_file(corpus_dir, capsys):
     assert "date '27/06/2025' is not YYYY-MM-DD" in out
     assert f"error: qa.zh.txt: holds {QA_245}.zh; rename it to {QA_245}.zh.txt" in out
     assert out.splitlines()[-1].startswith("2 errors")
+
+
+def test_check_finds_a_near_duplicate_copied_in_by_hand(corpus_dir, capsys):
+    official = corpus_dir / "official"
+    copy = (official / f"{QA_245}.zh.txt").read_text(encoding="utf-8").replace(f"id: {QA_245}", "id: aaa-copy")
+    (official / "aaa-copy.zh.txt").write_text(copy.replace("中方不予理会", "中方不会理会"), encoding="utf-8")
+    assert dispatch(["corpus", "check"]) == 1
+    out = capsys.readouterr().out
+    assert re.search(rf"error: {QA_245}.zh is a near-duplicate of aaa-copy \(similarity (0\.9\d|1\.00)\)", out)
+    assert out.splitlines()[-1].startswith("1 errors")
 
 
 def test_check_fails_when_a_kept_version_was_edited(corpus_dir, tmp_path):

@@ -15,9 +15,11 @@ being rebuilt.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
 import re
 import tempfile
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +40,11 @@ DUPLICATE_FIELD = "near_duplicate_of"  # header field recording a near-duplicate
 DEFAULT_CONFIDENCE = "unreviewed: added with 'workbench corpus add'"
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 IMPORT_SUFFIXES = (".txt", ".text", *HTML_SUFFIXES)
+# Near-duplicate sketches in `corpus check`: 16 hashes of 5-character shingles; texts whose sketches
+# share at least half are compared in full (near-duplicates share most, texts quoting each other a few).
+_SHINGLE_CHARS, _SKETCH_SIZE, _SKETCH_MEETS = 5, 16, 8
+_CJK_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _HEADER_START = re.compile(r"^\ufeff?[A-Za-z_]+:", re.MULTILINE)
@@ -197,8 +204,8 @@ def parse_date(value: str) -> str | None:
 
 def cjk_ratio(text: str) -> float:
     """Share of CJK characters among the letters of ``text`` (0 when it has no letters)."""
-    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff")
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    cjk = len(_CJK_CHAR.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
 
@@ -280,6 +287,17 @@ def find_near_duplicate(doc: OfficialDocument, corpus: Iterable[OfficialDocument
     best = process.extractOne(doc.matching_text, others, scorer=fuzz.ratio, processor=None,
                               score_cutoff=threshold * 100)
     return (best[2], best[1] / 100) if best else None
+
+
+def text_sketch(text: str) -> set[int]:
+    """A few hashes standing for ``text`` (bottom-k MinHash of its 5-character shingles).
+
+    Two texts that are near-duplicates share most shingles, so their sketches almost surely
+    meet; unrelated texts almost never do. Hashes are Python's, so compare sketches made in
+    one process only.
+    """
+    shingles = {hash(text[i:i + _SHINGLE_CHARS]) for i in range(max(1, len(text) - _SHINGLE_CHARS + 1))}
+    return set(heapq.nsmallest(_SKETCH_SIZE, shingles))
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -380,12 +398,18 @@ def check_corpus(directory: str | Path | None = None) -> list[Finding]:
                                              f"{doc.id}.{doc.lang}.txt"))
         docs.append(doc)
     corpus = OfficialCorpus(docs)
-    kept = {(d.id, d.lang): d.extra[DUPLICATE_FIELD] for d in docs if DUPLICATE_FIELD in d.extra}
-    for i, doc in enumerate(docs):
-        # Each pair of near-duplicates is reported once, by the later file; pairs kept with --force are not.
-        earlier = [d for d in docs[:i] if kept.get((d.id, d.lang)) != doc.id]
-        problems = _document_findings(doc, corpus) + _duplicate_findings(doc, earlier, force=False)
-        findings += problems  # each message names the document
+    # Comparing every pair of texts grows with the square of the corpus; compare only documents
+    # whose sketches meet. Each near-duplicate pair is reported once, by the later file, and
+    # pairs kept with --force not at all.
+    earlier: dict[tuple[str, int], list[OfficialDocument]] = defaultdict(list)
+    for doc in docs:
+        sketch = text_sketch(doc.matching_text)
+        meets = Counter((d.id, d.lang) for h in sketch for d in earlier[(doc.lang, h)])
+        candidates = [corpus.get(*key) for key, count in meets.items() if count >= _SKETCH_MEETS]
+        candidates = [d for d in candidates if d.extra.get(DUPLICATE_FIELD) != doc.id]
+        findings += _document_findings(doc, corpus) + _duplicate_findings(doc, candidates, force=False)
+        for h in sketch:
+            earlier[(doc.lang, h)].append(doc)
     findings += _check_versions(paths.versions)
     return sorted(findings, key=lambda f: not f.is_error)
 
