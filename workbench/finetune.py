@@ -209,17 +209,12 @@ def train(base: str, pairs: Sequence[Pair], output: Path, config: FinetuneConfig
 # --- evaluation and the gate ------------------------------------------------------------------
 
 def score(hypotheses: Sequence[str], references: Sequence[str]) -> Scores:
-    """Corpus BLEU (``tokenize="zh"``) and chrF of ``hypotheses`` against ``references``."""
-    from sacrebleu.metrics import BLEU, CHRF
+    """Corpus BLEU (``tokenize="zh"``) and chrF of ``hypotheses``, as ``workbench eval`` computes them."""
+    from workbench.translate.evaluate import score_corpus
 
-    bleu, chrf = BLEU(tokenize="zh"), CHRF()
-    return Scores(
-        bleu=bleu.corpus_score(list(hypotheses), [list(references)]).score,
-        chrf=chrf.corpus_score(list(hypotheses), [list(references)]).score,
-        segments=len(references),
-        bleu_signature=str(bleu.get_signature()),
-        chrf_signature=str(chrf.get_signature()),
-    )
+    bleu, chrf = score_corpus(hypotheses, references)  # in this order, as documented there
+    return Scores(bleu=bleu.score, chrf=chrf.score, segments=len(references),
+                  bleu_signature=bleu.signature, chrf_signature=chrf.signature)
 
 
 def evaluate(model: str, pairs: Sequence[Pair], beam: int = 4) -> Scores:
