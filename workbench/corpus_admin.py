@@ -55,7 +55,8 @@ _MIN_CJK_ZH, _MAX_CJK_EN = 0.5, 0.2
 class DocumentIndex(Protocol):
     """Anything that keeps official documents indexed and can take one more (search, retrieval)."""
 
-    def add_document(self, doc: OfficialDocument) -> None: ...
+    def add_document(self, doc: OfficialDocument) -> None:
+        """Index ``doc``, replacing what was indexed under its id and language."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Finding:
 
     @property
     def is_error(self) -> bool:
+        """True for problems that stop an add (and make ``corpus check`` fail)."""
         return self.severity == "error"
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from workbench.commands import formatter
+
+if TYPE_CHECKING:
+    from workbench.corpus import OfficialCorpus
+    from workbench.corpus_search import SearchIndex
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -93,6 +98,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    """Add each file as a document, updating the on-disk search index in place."""
     from workbench.corpus import OfficialCorpus
     from workbench.corpus_admin import Metadata, add_document, read_document
     from workbench.errors import InputError
@@ -118,6 +124,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    """Add every document of a folder; exit status 1 when some were rejected."""
     from workbench.corpus import OfficialCorpus
     from workbench.corpus_admin import import_folder
 
@@ -138,6 +145,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Print every problem of the corpus; exit status 1 when there are errors."""
     from workbench.corpus_admin import check_corpus
 
     findings = check_corpus(args.corpus_dir)
@@ -149,6 +157,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
+    """Print the best matching official sentences with where they come from."""
     from workbench.corpus import OfficialCorpus
     from workbench.corpus_admin import parse_date
     from workbench.corpus_search import open_index, search_corpus
@@ -175,8 +184,12 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _live_indexes(corpus):
-    """The indexes kept on disk for this corpus, synced, so that an add updates them in place."""
+def _live_indexes(corpus: OfficialCorpus) -> list[SearchIndex]:
+    """The indexes kept on disk for this corpus, synced, so that an add updates them in place.
+
+    Any index with ``add_document(doc)`` and ``close()`` belongs here (the aligner's retrieval
+    index too, once it keeps one on disk).
+    """
     from workbench.corpus_search import open_index
 
     return [open_index(corpus)]
