@@ -56,7 +56,8 @@ def paste_and_process(page, text: str) -> float:
 
 
 def grid_cell(page, text: str):
-    return page.locator("#segment-grid").get_by_text(text, exact=False).first
+    """The visible grid cell containing ``text`` (the grid also keeps hidden copies for measuring)."""
+    return page.locator("#segment-grid").get_by_text(text).filter(visible=True).first
 
 
 def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app, tiny_model, artifacts_dir, expect):
@@ -75,6 +76,13 @@ def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app
     expect(official).to_contain_text(OFFICIAL_TITLE)
     english = page.locator("#english textarea").input_value()
     assert "controlled items" in english
+
+    # Back to all segments: the editor stays on this one.
+    page.locator("#filter").get_by_text("all", exact=True).click()
+    with Store(app.db, read_only=True) as store:
+        total = len(store.segments(store.list_documents()[0].id))
+    expect(page.locator("#page-info")).to_contain_text(f"{total} segment(s) shown")
+    expect(page.locator("#english textarea")).to_have_value(english)
 
     # Edit the final Chinese, then approve with the keyboard (Ctrl+Enter = approve and next).
     edited = f"{OFFICIAL_QUOTE}。（审校：依法）"
