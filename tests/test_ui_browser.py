@@ -187,3 +187,25 @@ def test_hostile_article_and_mt_render_as_text_and_offline_mode_is_honest(browse
     assert page.locator("img[src=x], img[src=y]").count() == 0
     assert dialogs == []
     page.context.close()
+
+
+def test_with_credentials_the_login_name_is_the_reviewer(browser, start_app, expect):
+    app = start_app("--auth", "ana.li:s3cret", "--no-mt")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    page.goto(app.url)
+    page.get_by_label("username").fill("ana.li")
+    page.get_by_label("password").fill("s3cret")
+    page.get_by_role("button", name="Login").click()
+    page.locator("#store-info", has_text="in the store").wait_for(state="attached")
+    expect(page.locator("#reviewer input")).to_have_value("ana.li")
+    expect(page.locator("#reviewer input")).to_be_disabled()
+    paste_and_process(page, "The Ministry of Commerce issued a statement.")
+    page.locator("#final textarea").fill("商务部发表声明。")
+    page.locator("#save").click()
+    expect(page.locator("#status")).to_contain_text("Saved revision 1")
+    with Store(app.db, read_only=True) as store:
+        segment = store.segments(store.list_documents()[0].id)[0].id
+        assert [r.reviewer for r in store.revisions(segment)] == ["ana.li"]
+    context.close()
