@@ -189,7 +189,7 @@ def test_hostile_article_and_mt_render_as_text_and_offline_mode_is_honest(browse
     page.context.close()
 
 
-def test_with_credentials_the_login_name_is_the_reviewer(browser, start_app, expect):
+def test_with_credentials_the_login_name_is_the_reviewer_of_an_uploaded_page(browser, start_app, expect):
     app = start_app("--auth", "ana.li:s3cret", "--no-mt")
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -201,7 +201,14 @@ def test_with_credentials_the_login_name_is_the_reviewer(browser, start_app, exp
     page.locator("#store-info", has_text="in the store").wait_for(state="attached")
     expect(page.locator("#reviewer input")).to_have_value("ana.li")
     expect(page.locator("#reviewer input")).to_be_disabled()
-    paste_and_process(page, "The Ministry of Commerce issued a statement.")
+    # Upload an HTML page rather than pasting: its markup is cleaned away on the server.
+    article = app.db.parent / "statement.html"
+    article.write_text("<html><head><title>MOFCOM</title></head><body><p>The Ministry of Commerce issued a "
+                       "statement.</p><script>window.__pwned = 1</script></body></html>", encoding="utf-8")
+    page.locator("#upload input[type=file]").set_input_files(str(article))
+    page.locator("#process").click()
+    page.locator("#segment-header", has_text="Segment 1 of 1").wait_for(timeout=PROCESS_TIMEOUT_MS)
+    expect(page.locator("#english textarea")).to_have_value("The Ministry of Commerce issued a statement.")
     page.locator("#final textarea").fill("商务部发表声明。")
     page.locator("#save").click()
     expect(page.locator("#status")).to_contain_text("Saved revision 1")
