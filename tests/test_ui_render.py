@@ -67,3 +67,13 @@ def test_evidence_is_summarised_in_words():
                        "length_ratio": 1.02, "signals": {"terms": 0.9}}, "t")
     html = render.official_panel(SegmentView(row.segment, None, (link,), row.review), corpus)
     assert "terms controlled items = 管制物项" in html and "numbers 10" in html and "signals terms 0.90" in html
+
+
+def test_serve_command_is_listed_and_bad_credentials_are_one_line(capsys):
+    from workbench.cli import dispatch
+
+    with pytest.raises(SystemExit) as done:
+        dispatch(["serve", "--help"])
+    assert done.value.code == 0 and "--auth" in capsys.readouterr().out
+    assert dispatch(["serve", "--auth", "nopassword", "--no-mt"]) == 2
+    assert capsys.readouterr().err.strip().startswith("workbench: error: credentials must look like USER:PASSWORD")
