@@ -333,7 +333,10 @@ class _Handlers:
                     revision=revision)
             except ConflictError as err:
                 # Keep the reviewer's own text in the editor; the message shows the other version.
-                return self._render(session, remembered, str(err), "error", keep_final=final)
+                # The editor is now based on their revision, so saving again is a deliberate choice.
+                note = (f"{err} Your text is still in the editor: save again to replace theirs "
+                        "(theirs stays in the history).")
+                return self._render(session, remembered, note, "error", keep_final=final)
             except InputError as err:
                 return self._render(session, remembered, str(err), "warn", keep_final=final)
             except WorkbenchError as err:
