@@ -3,13 +3,15 @@
 Pasted text goes to :func:`workbench.pipeline.process_article` as the UI sends it; uploads are
 read with :func:`workbench.ingest.read_article` first, as the UI does. Each input is either
 stored as a correct, reviewable document or refused with a one-line error that says what to
-do, and a refusal (or a failure half-way) leaves no document or segment behind.
+do, and a refusal (or a failure half-way) leaves no document or segment behind. The running
+app is also sent uploads of a wrong type and over the size limit directly, past the browser.
 """
 
 from __future__ import annotations
 
 import codecs
 
+import httpx
 import pytest
 
 from workbench import pipeline
@@ -147,3 +149,23 @@ def tiny_translator(tiny_model, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WORKBENCH_MODELS_DIR", str(tmp_path_factory.mktemp("models")))
         return load_translator(str(tiny_model), "transformers")
+
+
+def test_server_refuses_uploads_of_other_types_or_over_the_limit(start_app, tmp_path):
+    """What the browser's file picker allows is not trusted: the server checks type and size itself."""
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    app = start_app("--no-mt")
+    client = Client(app.url, verbose=False, download_files=False)
+    disguised = tmp_path / "statement.exe"
+    disguised.write_bytes(b"MZ\x90\x00" + bytes(range(256)) * 16)
+    with pytest.raises(AppError, match="file type"):
+        client.predict("", handle_file(str(disguised)), {}, api_name="/process")
+
+    # Straight to the upload route, past gradio_client's own size check.
+    too_big = b"Exports rose 5 percent in May.\n" * (DEFAULT_MAX_BYTES // 31 + 1)
+    response = httpx.post(f"{app.url}gradio_api/upload", files={"files": ("statement.txt", too_big)}, timeout=60)
+    assert response.status_code == 413
+    with Store(app.db, read_only=True) as store:
+        assert store.list_documents() == []
