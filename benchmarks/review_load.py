@@ -18,6 +18,7 @@ Exits 1 when a save was lost or duplicated or the p95 target is missed.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import statistics
 import sys
@@ -134,8 +135,7 @@ def verify(store: Store, segment_ids: list[int], tallies: list[Tally]) -> tuple[
 
 def percentile(sorted_values: list[float], pct: float) -> float:
     """Nearest-rank percentile of already sorted values."""
-    rank = max(0, min(len(sorted_values) - 1, round(pct / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[rank]
+    return sorted_values[max(0, math.ceil(pct / 100 * len(sorted_values)) - 1)]
 
 
 def report(result: Result) -> None:

@@ -57,12 +57,14 @@ def _kill_after_acks(writers: list[subprocess.Popen], acks: int) -> list[dict]:
     """Let the first writer acknowledge ``acks`` saves, SIGKILL every writer, return all their acks."""
     first = writers[0]
     lines = []
-    while len(lines) < acks:
-        line = first.stdout.readline()
-        assert line, f"writer exited with status {first.poll()} before acknowledging {acks} saves"
-        lines.append(line)
-    for proc in writers:
-        proc.send_signal(signal.SIGKILL)
+    try:
+        while len(lines) < acks:
+            line = first.stdout.readline()
+            assert line, f"writer exited with status {first.poll()} before acknowledging {acks} saves"
+            lines.append(line)
+    finally:  # never leave a writer running, even when the test fails
+        for proc in writers:
+            proc.send_signal(signal.SIGKILL)
     for proc in writers:
         proc.wait(timeout=30)
         if proc is not first:
