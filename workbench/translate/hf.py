@@ -29,7 +29,7 @@ class TransformersBackend(TranslatorBackend):
         import torch
         from transformers import LogitsProcessorList
 
-        pad_id = self.tokenizer.pad_token_id
+        pad_id, eos_id = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
         ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in sources]
         width = max(map(len, ids))
         input_ids = torch.tensor([row + [pad_id] * (width - len(row)) for row in ids])
@@ -38,8 +38,7 @@ class TransformersBackend(TranslatorBackend):
         processors = LogitsProcessorList()
         if required:
             target_ids = [[self.tokenizer.convert_tokens_to_ids(term) for term in terms] for terms in required]
-            processors.append(TermForcingLogitsProcessor(
-                target_ids, beams, self.tokenizer.eos_token_id, max_new_tokens))
+            processors.append(TermForcingLogitsProcessor(target_ids, beams, eos_id, max_new_tokens))
         with torch.inference_mode():
             out = self.model.generate(
                 input_ids=input_ids, attention_mask=attention_mask, num_beams=beams,
@@ -59,7 +58,7 @@ class TransformersBackend(TranslatorBackend):
             nbest = []
             for k in range(num_hypotheses):
                 row = sequences[i * num_hypotheses + k].tolist()
-                tokens = self.tokenizer.convert_ids_to_tokens([t for t in row if t not in (pad_id,)])
+                tokens = self.tokenizer.convert_ids_to_tokens([t for t in row if t not in (pad_id, eos_id)])
                 nbest.append((tokens, scores[i * num_hypotheses + k]))
             results.append(nbest)
         return results
@@ -73,7 +72,8 @@ class TermForcingLogitsProcessor(LogitsProcessor):
     end of sentence is forbidden; and where the model would have ended the sentence, or the
     length budget only just leaves room, the term is started. So a term appears where the
     model finds it likely (beam search keeps the good placements) and, failing that, at the
-    end — never missing. ``terms[b]`` are the token-id sequences for batch row ``b``.
+    end, as long as the length budget holds the terms. ``terms[b]`` are the token-id
+    sequences for batch row ``b``.
     """
 
     def __init__(self, terms: list[list[list[int]]], num_beams: int, eos_token_id: int, max_new_tokens: int) -> None:
