@@ -18,36 +18,56 @@ from tests.fixtures.store import sample_document
 from workbench.store import Store
 
 USER, PASSWORD = "ana.li", "s3cret"
-SAVE_ENDPOINT = "/act_2"  # the "Save edit" button: the third review action wired in workbench/ui/app.py
 
 
 @pytest.fixture
 def seeded_db(tmp_path):
+    """A database holding the three-sentence sample document, not yet reviewed."""
     db = tmp_path / "seeded.db"
     with Store(db) as store:
         store.add_document(sample_document())
     return db
 
 
-def refused_routes(base: str, cookies: httpx.Cookies | None = None) -> dict[str, int]:
-    """Status of every route that reads or writes documents; those answering without login."""
-    payload = {"data": ["doc-sample", {}]}
+def api_names(config: dict) -> dict[str, str]:
+    """API endpoint name of each event handler, by the elem_id of the component that triggers it."""
+    elem_ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    names = {}
+    for dependency in config["dependencies"]:
+        for target, trigger in dependency.get("targets", []):
+            names[elem_ids.get(target) or trigger] = dependency["api_name"]
+    return names
+
+
+def logged_in_api_names(base: str) -> dict[str, str]:
+    """:func:`api_names` of the app at ``base``, read after logging in."""
+    with httpx.Client(base_url=base, timeout=30) as http:
+        assert http.post("login", data={"username": USER, "password": PASSWORD}).status_code == 200
+        return api_names(http.get("config").json())
+
+
+def status_without_login(base: str, endpoint: dict[str, str]) -> dict[str, int]:
+    """Status of every route that reads or writes documents, called without logging in."""
+    def call(button: str, *data) -> tuple[str, str, dict]:
+        return "POST", f"gradio_api/call/{endpoint[button]}", {"data": [*data, {}]}
+
     calls = {
         "config": ("GET", "config", None),
         "api info": ("GET", "gradio_api/info", None),
         "openapi": ("GET", "gradio_api/openapi.json", None),
-        "list documents": ("POST", "gradio_api/call/on_load", {"data": [{}]}),
-        "open a document": ("POST", "gradio_api/call/open", payload),
-        "process an article": ("POST", "gradio_api/call/process", {"data": ["Talks were held.", None, {}]}),
-        "save an edit": ("POST", f"gradio_api/call{SAVE_ENDPOINT}", {"data": ["译文", None, "x", {}]}),
-        "import translations": ("POST", "gradio_api/call/import_jsonl", {"data": [None, {}]}),
+        "list documents": call("load"),
+        "open a document": call("open-document", "doc-sample"),
+        "process an article": call("process", "Talks were held.", None),
+        "save an edit": call("save", "译文", None, "x"),
+        "approve": call("approve-next", "译文", None, "x"),
+        "import translations": call("import", None),
         "queue join": ("POST", "gradio_api/queue/join", {"data": [{}], "fn_index": 0, "session_hash": "s"}),
         "queue data": ("GET", "gradio_api/queue/data?session_hash=s", None),
         "run predict": ("POST", "gradio_api/run/predict", {"data": [{}], "fn_index": 0}),
         "upload": ("POST", "gradio_api/upload", None),
         "file": ("GET", "gradio_api/file=seeded.db", None),
     }
-    with httpx.Client(base_url=base, cookies=cookies, timeout=30) as http:
+    with httpx.Client(base_url=base, timeout=30) as http:
         status = {}
         for name, (method, path, body) in calls.items():
             files = {"files": ("a.txt", b"Talks were held.")} if name == "upload" else None
@@ -57,7 +77,8 @@ def refused_routes(base: str, cookies: httpx.Cookies | None = None) -> dict[str,
 
 def test_with_credentials_no_document_route_answers_without_them(start_app, seeded_db):
     app = start_app("--auth", f"{USER}:{PASSWORD}", "--no-mt", "--db", str(seeded_db))
-    answered = {name: code for name, code in refused_routes(app.url).items() if code != 401}
+    endpoint = logged_in_api_names(app.url)
+    answered = {name: code for name, code in status_without_login(app.url, endpoint).items() if code != 401}
     assert answered == {}, f"routes answering without login: {answered}"
     with httpx.Client(base_url=app.url, timeout=30) as http:
         assert http.post("login", data={"username": USER, "password": "wrong"}).status_code == 400
@@ -73,13 +94,14 @@ def test_logged_in_client_reads_and_saves_as_the_login_name(start_app, seeded_db
     with pytest.raises(Exception, match="(?i)auth|401|login"):
         Client(app.url, verbose=False, download_files=False)
     client = Client(app.url, auth=(USER, PASSWORD), verbose=False, download_files=False)
-    loaded = client.predict({}, api_name="/on_load")
+    endpoint = api_names(client.config)
+    loaded = client.predict({}, api_name=f"/{endpoint['load']}")
     assert loaded[0] == USER  # the reviewer box is filled with the login name
     assert "doc-sample" in str(loaded[1])
-    opened = client.predict("doc-sample", {}, api_name="/open")
+    opened = client.predict("doc-sample", {}, api_name=f"/{endpoint['open-document']}")
     assert SAMPLE_FIRST_SENTENCE in opened
     # The reviewer typed into the box does not matter: saves carry the login name.
-    saved = client.predict("中方将依法审批出口申请。", None, "someone else", {}, api_name=SAVE_ENDPOINT)
+    saved = client.predict("中方将依法审批出口申请。", None, "someone else", {}, api_name=f"/{endpoint['save']}")
     assert "Saved revision 1" in saved[-1]
     with Store(seeded_db, read_only=True) as store:
         first = store.segments("doc-sample")[0]
