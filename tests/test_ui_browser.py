@@ -6,11 +6,12 @@ Each test starts ``python app.py`` on a free local port with a temporary databas
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 import pytest
 
-from tests.conftest import DEMO_ARTICLE
+from tests.conftest import DEMO_ARTICLE, ROOT
 from workbench.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -148,13 +149,29 @@ def test_two_reviewers_stale_save_is_refused_and_nothing_is_lost(browser, start_
 
 HOSTILE_ARTICLE = (
     'Officials said <script>window.__pwned = "script"</script> the deal is done.\n'
-    'A second line <img src=x onerror="window.__pwned = \'img\'"> follows here.'
+    'A second line <img src=x onerror="window.__pwned = \'img\'"> follows here.\n'
+    "China’s Ministry of Commerce announced, “China will review and approve applications for the export of "
+    "controlled items.”"
 )
+HOSTILE_CORPUS_TEXT = '<img src=z onerror="window.__pwned = \'corpus\'">'
+
+
+def hostile_corpus(folder):
+    """A copy of the shipped corpus whose London-framework statement carries markup in title and text."""
+    shutil.copytree(ROOT / "corpora", folder)  # the glossary and dictionaries come along
+    path = folder / "official" / "mofcom-2025-06-27-london-framework.zh.txt"
+    raw = path.read_text(encoding="utf-8")
+    raw = raw.replace(f"title: {OFFICIAL_TITLE}", f"title: {OFFICIAL_TITLE}{HOSTILE_CORPUS_TEXT}")
+    raw = raw.replace(f"{OFFICIAL_QUOTE}。", f"{OFFICIAL_QUOTE}{HOSTILE_CORPUS_TEXT}。")
+    path.write_text(raw, encoding="utf-8")
+    return folder
 HOSTILE_MT = '<img src=y onerror="window.__pwned = \'mt\'"><script>window.__pwned = "mt-script"</script>'
 
 
-def test_hostile_article_and_mt_render_as_text_and_offline_mode_is_honest(browser, start_app, tmp_path, expect):
-    app = start_app(model=tmp_path / "no-such-model")  # the model cannot be loaded
+def test_hostile_article_mt_and_corpus_render_as_text_and_offline_mode_is_honest(browser, start_app, tmp_path,
+                                                                               expect):
+    corpus = hostile_corpus(tmp_path / "corpus")
+    app = start_app(model=tmp_path / "no-such-model", env={"WORKBENCH_CORPUS": str(corpus)})  # no model to load
     page = open_page(browser, app.url, "ana")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -183,8 +200,14 @@ def test_hostile_article_and_mt_render_as_text_and_offline_mode_is_honest(browse
     expect(page.locator("#status")).to_contain_text("Saved revision 1")
     expect(page.locator("#diff")).to_contain_text("<img src=y")  # the diff shows the markup as text
 
+    # Official wording and its document title, both carrying markup, are shown as text.
+    page.locator("#filter").get_by_text("has official wording").click()
+    expect(page.locator("#official")).to_contain_text(f"{OFFICIAL_QUOTE}{HOSTILE_CORPUS_TEXT}")
+    expect(page.locator("#official")).to_contain_text(f"{OFFICIAL_TITLE}{HOSTILE_CORPUS_TEXT}")
+    expect(grid_cell(page, HOSTILE_CORPUS_TEXT)).to_be_visible()
+
     assert page.evaluate("window.__pwned") is None
-    assert page.locator("img[src=x], img[src=y]").count() == 0
+    assert page.locator("img[src=x], img[src=y], img[src=z]").count() == 0
     assert dialogs == []
     page.context.close()
 

@@ -77,3 +77,11 @@ def test_serve_command_is_listed_and_bad_credentials_are_one_line(capsys):
     assert done.value.code == 0 and "--auth" in capsys.readouterr().out
     assert dispatch(["serve", "--auth", "nopassword", "--no-mt"]) == 2
     assert capsys.readouterr().err.strip().startswith("workbench: error: credentials must look like USER:PASSWORD")
+
+
+def test_the_same_official_sentence_is_shown_once():
+    row, corpus = hostile_row()
+    quote_link = LinkRecord(2, 7, "a quote", "evil", None, (0,), "中方", 0.9, {}, "t")
+    sentence_link = LinkRecord(3, 7, None, "evil", None, (0,), "中方", 0.7, {}, "t")
+    html = render.official_panel(SegmentView(row.segment, None, (quote_link, sentence_link), row.review), corpus)
+    assert html.count('class="wb-official-text"') == 1 and "a quote" in html and "score 0.90" in html

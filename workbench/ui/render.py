@@ -16,6 +16,7 @@ from workbench.store import LinkRecord
 
 STATE_LABELS = {"new": "not reviewed", "edited": "edited", "approved": "approved", "rejected": "rejected"}
 EVIDENCE_CHARS = 300
+MAX_LINKS_SHOWN = 3
 
 
 def text(value: object) -> str:
@@ -56,7 +57,14 @@ def official_panel(row: SegmentView, corpus: OfficialCorpus | None) -> str:
     if not row.links:
         return ('<div class="wb-label">Official Chinese</div>'
                 '<div class="wb-official wb-none">No official wording found for this sentence.</div>')
-    return '<div class="wb-label">Official Chinese</div>' + "".join(_official_link(link, corpus, best=i == 0) for i, link in enumerate(row.links[:3]))
+    # A sentence and a quote inside it often point at the same official sentence: show it once.
+    distinct, seen = [], set()
+    for link in row.links:  # best first
+        if (link.official_doc_id, link.sentence_ids) not in seen:
+            seen.add((link.official_doc_id, link.sentence_ids))
+            distinct.append(link)
+    return '<div class="wb-label">Official Chinese</div>' + "".join(
+        _official_link(link, corpus, best=i == 0) for i, link in enumerate(distinct[:MAX_LINKS_SHOWN]))
 
 
 def _official_link(link: LinkRecord, corpus: OfficialCorpus | None, *, best: bool) -> str:
