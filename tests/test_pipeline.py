@@ -129,3 +129,22 @@ def test_article_with_the_tiny_model_stores_mt_with_its_identity(store, tiny_mod
 def test_unloadable_model_is_reported_not_raised(tmp_path):
     translator, reason = pipeline.load_translator_or_none(str(tmp_path / "missing-model"))
     assert translator is None and reason
+
+
+def test_demo_article_links_the_mofcom_quote_to_its_official_wording(store):
+    import workbench.align
+
+    if not hasattr(workbench.align, "align_news"):
+        pytest.skip("workbench.align.align_news is not in this checkout yet")
+    from workbench.corpus import OfficialCorpus
+
+    corpus = OfficialCorpus.load()
+    doc_id = pipeline.process_article(DEMO_ARTICLE.read_text(encoding="utf-8"), store=store, corpus=corpus)
+    rows = pipeline.filter_rows(pipeline.open_document(store, doc_id).rows, "official")
+    quote_rows = [r for r in rows if "controlled items" in r.segment.text]
+    assert quote_rows, "the sentence quoting MOFCOM has no official wording"
+    best = quote_rows[0].official
+    assert "中方将依法审批符合条件的管制物项出口申请" in best.text
+    assert best.official_doc_id == "mofcom-2025-06-27-london-framework"
+    assert best.official_doc_version == corpus.latest_version(best.official_doc_id, "zh")
+    assert best.evidence  # why it matched is kept with the link
