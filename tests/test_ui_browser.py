@@ -119,7 +119,11 @@ def test_two_reviewers_stale_save_is_refused_and_nothing_is_lost(browser, start_
     paste_and_process(ana, "Officials met in London.\nBoth sides agreed to a framework.")
     with Store(app.db, read_only=True) as store:
         doc_id = store.list_documents()[0].id
-    bo = open_page(browser, f"{app.url}?doc={doc_id}", "bo")
+    # bo reopens it from the list of stored documents.
+    bo = open_page(browser, app.url, "bo")
+    bo.locator("#documents input").click()
+    bo.get_by_role("option", name="Officials met in London.").click()
+    bo.locator("#open-document").click()
     bo.locator("#segment-header", has_text="Segment 1 of 2").wait_for()
 
     ana.locator("#final textarea").fill("甲：官员在伦敦会面。")
