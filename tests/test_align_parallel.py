@@ -1,0 +1,144 @@
+"""Parallel alignment: every bead type, long documents, both directions, bad inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench.align import align_parallel, format_bead
+from workbench.cli import dispatch
+from workbench.errors import InputError
+
+
+def _chinese(k: int, n: int = 10) -> str:
+    """A Chinese 'sentence' of ``n`` characters no other sentence shares."""
+    return "".join(chr(0x4E00 + k * n + i) for i in range(n)) + "。"
+
+
+def _english_for(zh: str) -> str:
+    """English-like filler of plausible length for a Chinese span (about 3 letters per character)."""
+    chars = len(zh.rstrip("。"))
+    return " ".join("abcd" for _ in range(max(1, chars * 3 // 4))) + "."
+
+
+def _document(shape: list[tuple[int, int]]):
+    """Source, target and MT for a chain of beads of the given shapes, and the expected beads.
+
+    The MT of each source sentence is exactly its share of the target span, so the right
+    alignment is unambiguous; sentences of 1-0 and 0-1 beads use characters found nowhere else.
+    """
+    src, tgt, mt, expected = [], [], [], []
+    k = 0
+    for a, b in shape:
+        tgt_ids = list(range(len(tgt), len(tgt) + b))
+        for _ in range(b):
+            tgt.append(_chinese(k))
+            k += 1
+        span = "".join(tgt[j].rstrip("。") for j in tgt_ids)
+        src_ids = list(range(len(src), len(src) + a))
+        for part in range(a):
+            if b:
+                piece = span[part * len(span) // a:(part + 1) * len(span) // a]
+            else:
+                piece = _chinese(k).rstrip("。")
+                k += 1
+            mt.append(piece + "。")
+            src.append(_english_for(piece))
+        expected.append(f"[{','.join(map(str, src_ids))}]:[{','.join(map(str, tgt_ids))}]")
+    return src, tgt, mt, expected
+
+
+@pytest.mark.parametrize("bead", [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 0), (0, 1)])
+def test_each_bead_type_is_found_between_one_to_one_beads(bead):
+    src, tgt, mt, expected = _document([(1, 1), (1, 1), bead, (1, 1), (1, 1)])
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False)
+    assert [format_bead(b) for b in beads] == expected
+
+
+def test_a_chain_of_mixed_beads_is_recovered_exactly():
+    shape = [(1, 1), (1, 2), (1, 1), (2, 1), (1, 3), (1, 1), (3, 1), (1, 0), (1, 1), (0, 1), (1, 1)]
+    src, tgt, mt, expected = _document(shape)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False)
+    assert [format_bead(b) for b in beads] == expected
+    linked = [b for b in beads if b.src and b.tgt]
+    assert all(b.score > 0.5 for b in linked)
+    assert all(b.evidence.signals["mt"] > 0.9 for b in linked)
+
+
+def test_long_documents_use_the_coarse_pass_and_stay_exact():
+    shape = [(1, 1), (1, 2), (2, 1), (1, 1), (1, 1)] * 120  # 720 × 720 sentences: beyond a full search
+    src, tgt, mt, expected = _document(shape)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False)
+    assert [format_bead(b) for b in beads] == expected
+
+
+def test_every_sentence_appears_once_in_order_for_one_against_a_thousand():
+    tgt = [_chinese(k) for k in range(1000)]
+    beads = align_parallel(["abcd abcd abcd."], tgt, mt=[tgt[500]], use_dictionary=False)
+    assert [i for b in beads for i in b.src] == [0]
+    assert [j for b in beads for j in b.tgt] == list(range(1000))
+    linked = next(b for b in beads if b.src)
+    assert 500 in linked.tgt and len(linked.tgt) <= 4
+
+
+def test_without_mt_the_dictionary_and_numbers_align_official_sentences():
+    src = ["China will review and approve applications for the export of controlled items.",
+           "The talks were held in London on June 9 and 10.",
+           "Tariffs of 24 percent were suspended."]
+    tgt = ["双方于6月9日至10日在伦敦举行会谈。", "中方将依法审批符合条件的管制物项出口申请。", "24%的关税暂停实施。"]
+    beads = align_parallel(src, tgt)  # one target sentence has no counterpart at its place: order is kept
+    linked = {b.src: b.tgt for b in beads if b.src and b.tgt}
+    assert linked.get((2,)) == (2,)
+    assert "24%" in next(b for b in beads if b.src == (2,)).evidence.numbers
+
+
+@pytest.mark.parametrize("src, tgt", [([], ["一。"]), (["A."], []), (["  "], ["一。"])])
+def test_an_empty_side_is_a_clear_error(src, tgt):
+    with pytest.raises(InputError, match="empty"):
+        align_parallel(src, tgt)
+
+
+def test_mt_with_the_wrong_number_of_lines_is_a_clear_error():
+    with pytest.raises(InputError, match="2 lines but the source has 1"):
+        align_parallel(["A."], ["一。"], mt=["一", "二"])
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_cli_prints_beads_in_both_directions(tmp_path, capsys):
+    src, tgt, mt, expected = _document([(1, 1), (1, 2), (2, 1), (1, 1)])
+    en, zh, mt_file = _write(tmp_path / "a.en", src), _write(tmp_path / "a.zh", tgt), _write(tmp_path / "a.mt", mt)
+    assert dispatch(["align", en, zh, "--presplit", "--mt", mt_file, "--format", "beads"]) == 0
+    assert capsys.readouterr().out.split() == expected
+    # zh → en: the MT file holds "English" for each Chinese line; here the English sentences themselves
+    back = [_english_for(t) for t in tgt]
+    zh2, en2, mt2 = _write(tmp_path / "b.zh", tgt), _write(tmp_path / "b.en", back), _write(tmp_path / "b.mt", back)
+    assert dispatch(["align", zh2, en2, "--src-lang", "zh", "--tgt-lang", "en", "--presplit", "--mt", mt2]) == 0
+    assert capsys.readouterr().out.split() == [f"[{i}]:[{i}]" for i in range(len(tgt))]
+
+
+def test_cli_jsonl_carries_texts_evidence_and_signature(tmp_path, capsys):
+    src, tgt, mt, _ = _document([(1, 1), (1, 2)])
+    en, zh, mt_file = _write(tmp_path / "a.en", src), _write(tmp_path / "a.zh", tgt), _write(tmp_path / "a.mt", mt)
+    assert dispatch(["align", en, zh, "--presplit", "--mt", mt_file, "--format", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["tgt"] for r in records] == [[0], [1, 2]]
+    assert records[1]["tgt_text"] == tgt[1] + tgt[2]
+    assert records[0]["evidence"]["ngrams"]
+    assert records[0]["signature"].startswith("mode:parallel|signals:mt+dictionary+numbers+length|max-bead:")
+
+
+def test_cli_bad_inputs_give_one_line(tmp_path, capsys):
+    en, zh = _write(tmp_path / "a.en", ["A b c."]), _write(tmp_path / "a.zh", ["一二三。"])
+    bad_mt = _write(tmp_path / "a.mt", ["一", "二"])
+    assert dispatch(["align", en, zh, "--presplit", "--mt", bad_mt]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "2 lines but the source has 1" in err
+    empty = tmp_path / "empty.zh"
+    empty.write_text("", encoding="utf-8")
+    assert dispatch(["align", en, str(empty), "--presplit", "--no-mt"]) == 2
+    assert "target side is empty" in capsys.readouterr().err

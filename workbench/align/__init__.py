@@ -1,0 +1,165 @@
+"""Alignment against official wording: parallel documents and news articles.
+
+- :func:`align_parallel` — a document and its translation, in order (beads up to 4 a side);
+- :func:`align_news` — a news article against the official corpus, quotes as their own units;
+- :func:`lookup` — the best official sentences anywhere in the corpus for one phrase.
+
+Every result carries :class:`Evidence` (matched terms, numbers, n-grams, sub-scores), so the
+UI can show why two spans were linked. Everything works without MT; with MT it is better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from workbench.align.beads import (
+    AlignmentSignature,
+    Bead,
+    Evidence,
+    LookupHit,
+    NewsLink,
+    format_bead,
+    parse_beads,
+)
+from workbench.align.mt import check_mt_lines
+from workbench.align.signals import DEFAULT_WEIGHTS, Weights
+from workbench.corpus import OfficialCorpus, normalise_zh
+from workbench.dictionary import BilingualDictionary, load_dictionary
+from workbench.errors import InputError
+from workbench.numbers import extract_numbers_en, extract_numbers_zh, matching_values
+
+__all__ = ["align_parallel", "align_news", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
+           "AlignmentSignature", "format_bead", "parse_beads", "parallel_signature"]
+
+LANGUAGES = ("en", "zh")
+
+
+def _check_side(sentences: Sequence[str], side: str, lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise InputError(f"unsupported {side} language {lang!r}; use one of: {', '.join(LANGUAGES)}")
+    if not sentences or not any(s.strip() for s in sentences):
+        raise InputError(f"the {side} side is empty; give at least one sentence")
+
+
+def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en", tgt_lang: str = "zh",
+                   mt: Sequence[str] | None = None, use_dictionary: bool = True,
+                   weights: Weights = DEFAULT_WEIGHTS) -> list[Bead]:
+    """Align two documents sentence by sentence, order preserved.
+
+    ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional). Returns
+    beads covering every sentence of both sides once, in order, each with its evidence.
+    """
+    from workbench.align.parallel import align_features, detach_weak, steps_to_beads
+    from workbench.align.signals import build_features
+
+    _check_side(src, "source", src_lang)
+    _check_side(tgt, "target", tgt_lang)
+    if mt is not None:
+        check_mt_lines(mt, len(src))
+    dictionary = load_dictionary() if use_dictionary else None
+    features = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
+                              weights=weights)
+    beads = steps_to_beads(detach_weak(align_features(features), features), features)
+    return [_with_evidence(b, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b in beads]
+
+
+def parallel_signature(*, mt_source: str, use_dictionary: bool = True) -> AlignmentSignature:
+    """The signature of an :func:`align_parallel` run (``mt_source``: ``file``, ``engine:…`` or ``none``)."""
+    from workbench.align.parallel import MAX_BEAD
+
+    signals = [s for s, on in (("mt", mt_source != "none"), ("dictionary", use_dictionary), ("numbers", True),
+                               ("length", True)) if on]
+    return AlignmentSignature("parallel", tuple(signals), MAX_BEAD, mt_source)
+
+
+def _join(sentences: Sequence[str], ids: Sequence[int], lang: str) -> str:
+    return ("" if lang == "zh" else " ").join(sentences[i] for i in ids)
+
+
+def _with_evidence(bead: Bead, features, src, tgt, src_lang, tgt_lang, mt, dictionary) -> Bead:
+    if not bead.src or not bead.tgt:
+        return bead
+    from workbench.align.signals import shared_ngrams
+
+    src_text, tgt_text = _join(src, bead.src, src_lang), _join(tgt, bead.tgt, tgt_lang)
+    _, parts = features.span_scores(bead.src[0], len(bead.src), np.array([bead.tgt[0]]), len(bead.tgt))
+    en_text, zh_text = (src_text, tgt_text) if src_lang == "en" else (tgt_text, src_text)
+    terms = tuple(dictionary.match(en_text, normalise_zh(zh_text))) if dictionary and src_lang != tgt_lang else ()
+    numbers = tuple(sorted(matching_values(_numbers(src_text, src_lang), _numbers(tgt_text, tgt_lang))))
+    ngrams = shared_ngrams(_join(mt, bead.src, tgt_lang), tgt_text, tgt_lang) if mt is not None else ()
+    src_len = float(features.src_len[list(bead.src)].sum())
+    tgt_len = float(features.tgt_len[list(bead.tgt)].sum())
+    ratio = tgt_len / (src_len * features.ratio) if src_len else 0.0
+    evidence = Evidence(terms, numbers, ngrams, ratio, {k: float(v[0]) for k, v in parts.items()})
+    return Bead(bead.src, bead.tgt, bead.score, evidence)
+
+
+def _numbers(text: str, lang: str):
+    return extract_numbers_zh(text) if lang == "zh" else extract_numbers_en(text)
+
+
+def news_index(corpus: OfficialCorpus, dictionary: BilingualDictionary | None = None):
+    """The retrieval index of ``corpus``, kept per corpus object and brought up to date on each call.
+
+    Only documents that are new or whose text changed are (re-)indexed.
+    """
+    from workbench.align.news import NewsIndex
+
+    dictionary = dictionary or load_dictionary()
+    owner, index = _INDEXES.get(id(corpus), (None, None))
+    if owner is not corpus or index is None or index.dictionary is not dictionary:
+        index = NewsIndex(dictionary)
+        _INDEXES[id(corpus)] = (corpus, index)
+    for doc in corpus.documents("zh"):
+        if index.indexed_text(doc.id) != doc.text:
+            index.add_document(doc)
+    return index
+
+
+# corpus id → (the corpus, its index); the corpus is kept so that a recycled id is noticed
+_INDEXES: dict[int, tuple[OfficialCorpus, object]] = {}
+
+
+def align_news(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence[str] | None = None,
+               reference: str = "auto") -> list[NewsLink]:
+    """Link each English sentence, and each quote inside it, to official Chinese sentences (or to none).
+
+    ``reference`` is ``"auto"`` (retrieve the best documents from the corpus) or a document id.
+    One link per sentence, in order, followed by one per quote in that sentence.
+    """
+    from workbench.align.news import TOP_DOCUMENTS, link_units, make_units
+
+    _check_side(sentences, "English", "en")
+    if mt is not None:
+        check_mt_lines(mt, len(sentences))
+    index = news_index(corpus)
+    units = make_units(sentences, index.dictionary, mt)
+    if reference == "auto":
+        ranked = index.rank_documents(units)
+        if not ranked:
+            doc_ids: list[str] = []
+        else:
+            best = ranked[0][1]
+            doc_ids = [d for d, score in ranked[:TOP_DOCUMENTS] if score >= 0.5 * best]
+    else:
+        corpus.get(reference, "zh")  # raises CorpusError naming close ids
+        doc_ids = [reference]
+    return link_units(units, index, doc_ids)
+
+
+def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None = None) -> list[LookupHit]:
+    """The ``top_k`` official Chinese sentences that best render ``text``, across the whole corpus."""
+    from workbench.align.news import Unit, _unit, lookup_units
+
+    if not text.strip():
+        raise InputError("the text to look up is empty; give an English word, phrase or sentence")
+    if top_k < 1:
+        raise InputError(f"--top must be at least 1, not {top_k}")
+    index = news_index(corpus)
+    unit: Unit = _unit((0,), text, None, index.dictionary, mt)
+    if not unit.keys and not unit.numbers:
+        return []
+    return lookup_units(unit, index, top_k)
+

@@ -1,0 +1,260 @@
+"""News mode: find the official wording behind the sentences and quotes of a news article.
+
+Stages:
+
+1. **index** — every Chinese sentence of the corpus is reduced to the English dictionary
+   keys its words gloss, its numbers and dates (:class:`NewsIndex`; documents are added one
+   at a time, so adding one to a large corpus costs only that document);
+2. **retrieve** — documents are ranked by the idf-weighted keys and numbers they share with
+   the article (or the reviewer names one);
+3. **link** — each English sentence, and each quoted span “…” inside it as its own unit, is
+   linked to the 0..k Chinese sentences of the retrieved documents that best account for it,
+   in any order; below :data:`LINK_THRESHOLD` the answer is "no counterpart".
+
+The unit score is an F-measure: the share of the unit's English (weighted by idf) whose
+Chinese equivalent is present, against the share of the sentence's dictionary words
+accounted for; numbers and, when available, MT character overlap are averaged in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.align.beads import Evidence, LookupHit, NewsLink
+from workbench.align.signals import mt_ngrams, number_features
+from workbench.corpus import OfficialCorpus, OfficialDocument
+from workbench.dictionary import BilingualDictionary, english_tokens
+
+LINK_THRESHOLD = 0.33  # below this a unit has no counterpart
+EXTRA_TARGET_GAIN = 0.05  # a further Chinese sentence joins a link only if it raises the score this much
+MAX_TARGETS = 3
+TOP_DOCUMENTS = 3
+_QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_MAX_WORD = 8
+
+
+@dataclass(frozen=True)
+class IndexedSentence:
+    """A Chinese corpus sentence reduced to what retrieval and linking compare."""
+
+    doc_id: str
+    index: int
+    text: str
+    normalised: str
+    words: tuple[tuple[str, frozenset[str]], ...]  # dictionary words found, each with the keys it glosses
+    numbers: frozenset[str]
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """All English keys glossed by the sentence's words."""
+        return frozenset().union(*(k for _, k in self.words)) if self.words else frozenset()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An English segment to link: a sentence, or a quote inside it."""
+
+    src: tuple[int, ...]
+    text: str
+    quote: str | None
+    keys: tuple[str, ...]
+    numbers: frozenset[str]
+    mt: str | None = None
+
+
+class NewsIndex:
+    """Chinese sentences of the corpus by document, with postings from keys and numbers to documents."""
+
+    def __init__(self, dictionary: BilingualDictionary):
+        self.dictionary = dictionary
+        self._zh_index = dictionary.chinese_index()
+        self._sentences: dict[str, tuple[IndexedSentence, ...]] = {}
+        self._postings: dict[str, set[str]] = {}  # key or number → doc ids
+        self._texts: dict[str, str] = {}
+
+    @classmethod
+    def build(cls, corpus: OfficialCorpus, dictionary: BilingualDictionary) -> NewsIndex:
+        """An index of every Chinese document of ``corpus``."""
+        index = cls(dictionary)
+        for doc in corpus.documents("zh"):
+            index.add_document(doc)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+    def add_document(self, doc: OfficialDocument) -> None:
+        """Index one Chinese document (replacing an earlier version with the same id)."""
+        if doc.lang != "zh":
+            return
+        self.remove_document(doc.id)
+        indexed = tuple(self._index_sentence(doc.id, s.index, s.text, s.normalised) for s in doc.sentences)
+        self._sentences[doc.id] = indexed
+        self._texts[doc.id] = doc.text
+        for sent in indexed:
+            for feature in sent.keys | sent.numbers:
+                self._postings.setdefault(feature, set()).add(doc.id)
+
+    def indexed_text(self, doc_id: str) -> str | None:
+        """The text a document was indexed with (``None`` when it is not indexed)."""
+        return self._texts.get(doc_id)
+
+    def remove_document(self, doc_id: str) -> None:
+        """Forget a document (no error when it is not indexed)."""
+        self._texts.pop(doc_id, None)
+        for sent in self._sentences.pop(doc_id, ()):
+            for feature in sent.keys | sent.numbers:
+                docs = self._postings.get(feature)
+                if docs is not None:
+                    docs.discard(doc_id)
+
+    def sentences(self, doc_id: str) -> tuple[IndexedSentence, ...]:
+        """The indexed sentences of one document."""
+        return self._sentences.get(doc_id, ())
+
+    def idf(self, feature: str) -> float:
+        """Inverse document frequency of a key or number over the indexed documents."""
+        df = len(self._postings.get(feature, ()))
+        return math.log((len(self._sentences) + 1) / (df + 0.5))
+
+    def _index_sentence(self, doc_id: str, index: int, text: str, normalised: str) -> IndexedSentence:
+        words = []
+        i = 0
+        while i < len(normalised):
+            for n in range(min(_ZH_MAX_WORD, len(normalised) - i), 0, -1):
+                keys = self._zh_index.get(normalised[i:i + n])
+                if keys:
+                    words.append((normalised[i:i + n], frozenset(keys)))
+                    i += n
+                    break
+            else:
+                i += 1
+        return IndexedSentence(doc_id, index, text, normalised, tuple(words),
+                               frozenset(number_features(normalised, "zh")))
+
+    def rank_documents(self, units: Sequence[Unit]) -> list[tuple[str, float]]:
+        """Documents sharing keys or numbers with ``units``, best first, with their scores."""
+        scores: Counter[str] = Counter()
+        for unit in units:
+            for feature in set(unit.keys) | unit.numbers:
+                weight = self.idf(feature) * (2.0 if feature in unit.numbers else 1.0)
+                for doc_id in self._postings.get(feature, ()):
+                    scores[doc_id] += weight
+        return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# --- scoring a unit against Chinese sentences --------------------------------------------------
+
+def _unit_score(unit: Unit, targets: Sequence[IndexedSentence], index: NewsIndex) -> tuple[float, dict[str, float]]:
+    """Score of ``unit`` against the Chinese sentences ``targets`` read together."""
+    target_keys = frozenset().union(*(t.keys for t in targets))
+    weights = [index.idf(k) for k in unit.keys]
+    total = sum(weights)
+    covered = sum(w for k, w in zip(unit.keys, weights) if k in target_keys)
+    recall = covered / total if total else 0.0
+    words = [w for t in targets for w in t.words]
+    unit_keys = set(unit.keys)
+    precision = sum(1 for _, keys in words if keys & unit_keys) / len(words) if words else 0.0
+    parts = {"dictionary": 2 * precision * recall / (precision + recall) if precision + recall else 0.0}
+    target_numbers = frozenset().union(*(t.numbers for t in targets))
+    if unit.numbers or target_numbers:
+        shared = unit.numbers & target_numbers
+        parts["numbers"] = len(shared) / max(len(unit.numbers), len(target_numbers))
+    if unit.mt is not None:
+        parts["mt"] = _cosine(mt_ngrams(unit.mt, "zh"), mt_ngrams("".join(t.normalised for t in targets), "zh"))
+    weights_by_signal = {"dictionary": 1.0, "numbers": 0.3, "mt": 1.0}
+    weight = sum(weights_by_signal[k] for k in parts)
+    return sum(weights_by_signal[k] * v for k, v in parts.items()) / weight, parts
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _best_targets(unit: Unit, candidates: Sequence[IndexedSentence],
+                  index: NewsIndex) -> tuple[list[IndexedSentence], float, dict[str, float]]:
+    """The best Chinese sentence for ``unit``, plus others while each raises the score enough."""
+    scored = sorted(((_unit_score(unit, [c], index), c) for c in candidates if c.keys & set(unit.keys)
+                     or c.numbers & unit.numbers), key=lambda x: -x[0][0])
+    if not scored:
+        return [], 0.0, {}
+    (score, parts), first = scored[0]
+    chosen = [first]
+    for _, cand in scored[1:MAX_TARGETS * 3]:
+        if len(chosen) == MAX_TARGETS or cand.doc_id != first.doc_id:
+            continue
+        trial = sorted([*chosen, cand], key=lambda s: s.index)
+        trial_score, trial_parts = _unit_score(unit, trial, index)
+        if trial_score >= score + EXTRA_TARGET_GAIN:
+            chosen, score, parts = trial, trial_score, trial_parts
+    return sorted(chosen, key=lambda s: s.index), score, parts
+
+
+def _evidence(unit: Unit, targets: Sequence[IndexedSentence], parts: dict[str, float],
+              dictionary: BilingualDictionary) -> Evidence:
+    zh = "".join(t.normalised for t in targets)
+    shared_numbers = sorted(unit.numbers & frozenset().union(*(t.numbers for t in targets)))
+    en_len = sum(1 for ch in unit.text if not ch.isspace())
+    zh_len = len(_CJK.findall(zh))
+    return Evidence(terms=tuple(dictionary.match(unit.quote or unit.text, zh)), numbers=tuple(shared_numbers),
+                    length_ratio=zh_len / en_len if en_len else 0.0, signals=dict(parts))
+
+
+# --- public entry points -----------------------------------------------------------------------
+
+def make_units(sentences: Sequence[str], dictionary: BilingualDictionary,
+               mt: Sequence[str] | None = None) -> list[Unit]:
+    """Each sentence as a unit, each quote inside it as a further unit (after its sentence)."""
+    units = []
+    for i, text in enumerate(sentences):
+        units.append(_unit((i,), text, None, dictionary, mt[i] if mt is not None else None))
+        for m in _QUOTE.finditer(text):
+            quote = (m.group(1) or m.group(2)).strip().rstrip(",.;:")
+            if len(english_tokens(quote)) >= 3:
+                units.append(_unit((i,), text, quote, dictionary, None))
+    return units
+
+
+def _unit(src: tuple[int, ...], text: str, quote: str | None, dictionary: BilingualDictionary,
+          mt: str | None) -> Unit:
+    span = quote or text
+    keys = tuple(key for key, _surface, _start in dictionary.english_keys(span))
+    return Unit(src, text, quote, keys, frozenset(number_features(span, "en")), mt)
+
+
+def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str]) -> list[NewsLink]:
+    """Link every unit to its best Chinese sentences within ``doc_ids`` (or to nothing)."""
+    candidates = [s for doc_id in doc_ids for s in index.sentences(doc_id)]
+    links = []
+    for unit in units:
+        targets, score, parts = _best_targets(unit, candidates, index)
+        if score < LINK_THRESHOLD or not targets:
+            links.append(NewsLink(unit.src, unit.text, unit.quote, None, (), "", score,
+                                  Evidence(signals=dict(parts))))
+            continue
+        links.append(NewsLink(unit.src, unit.text, unit.quote, targets[0].doc_id, tuple(t.index for t in targets),
+                              "".join(t.text for t in targets), score,
+                              _evidence(unit, targets, parts, index.dictionary)))
+    return links
+
+
+def lookup_units(unit: Unit, index: NewsIndex, top_k: int) -> list[LookupHit]:
+    """The ``top_k`` official sentences of the whole corpus that best match one unit."""
+    doc_ids = [doc_id for doc_id, _ in index.rank_documents([unit])]
+    hits = []
+    for doc_id in doc_ids:
+        for sent in index.sentences(doc_id):
+            if not (sent.keys & set(unit.keys) or sent.numbers & unit.numbers):
+                continue
+            score, parts = _unit_score(unit, [sent], index)
+            hits.append((score, sent, parts))
+    hits.sort(key=lambda h: (-h[0], h[1].doc_id, h[1].index))
+    return [LookupHit(s.doc_id, s.index, s.text, score, _evidence(unit, [s], parts, index.dictionary))
+            for score, s, parts in hits[:top_k]]

@@ -1,0 +1,182 @@
+"""Parallel mode: monotone alignment of a document and its translation, as Vecalign/Bertalign do.
+
+Stages:
+
+1. **features** — per-sentence features of every signal (:mod:`workbench.align.signals`);
+2. **coarse path** — while the document is long, sum neighbouring sentences pairwise and
+   align the half-size document first (recursively, Vecalign's multi-resolution search);
+3. **banded DP** — dynamic programming over beads up to 3 sentences a side (and null beads),
+   restricted to a band around the coarse path projected back, so time grows linearly;
+4. **beads** — the best path, each bead with its score and evidence.
+
+The programme maximises the sum of bead scores; a null bead scores ``Weights.skip``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from workbench.align.beads import Bead
+from workbench.align.signals import MAX_SPAN, PairFeatures
+
+# (source sentences, target sentences) per bead; null beads are handled apart.
+BEAD_TYPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (2, 3), (3, 2), (1, 0))
+MAX_BEAD = MAX_SPAN
+BAND = 8  # sentences either side of the projected coarse path
+FULL_DP_CELLS = 160_000  # below this many cells the whole matrix is searched at once
+
+Step = tuple[int, int, int, int]  # i0, a, j0, b
+
+
+def align_features(features: PairFeatures) -> list[Step]:
+    """The best monotone path through the document pair, as ``(i0, a, j0, b)`` steps."""
+    n, m = features.sizes
+    if n == 0 or m == 0:
+        return [(i, 1, 0, 0) for i in range(n)] + [(n, 0, j, 1) for j in range(m)]
+    if (n + 1) * (m + 1) <= FULL_DP_CELLS:
+        lo = np.zeros(n + 1, dtype=int)
+        hi = np.full(n + 1, m, dtype=int)
+    else:
+        coarse = align_features(features.downsample())
+        lo, hi = _band_around(coarse, n, m)
+    return _banded_dp(features, lo, hi)
+
+
+def _band_around(coarse: list[Step], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row ``i`` the target range ``[lo[i], hi[i]]`` around a half-resolution path, widened."""
+    lo = np.full(n + 1, m, dtype=int)
+    hi = np.zeros(n + 1, dtype=int)
+    for i0, a, j0, b in coarse:
+        r0, r1 = min(2 * i0, n), min(2 * (i0 + a), n)
+        c0, c1 = min(2 * j0, m), min(2 * (j0 + b), m)
+        lo[r0:r1 + 1] = np.minimum(lo[r0:r1 + 1], c0)
+        hi[r0:r1 + 1] = np.maximum(hi[r0:r1 + 1], c1)
+    lo = np.maximum(lo - BAND, 0)
+    hi = np.minimum(hi + BAND, m)
+    # Monotone bands that overlap row to row always leave a path from (0, 0) to (n, m).
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    return lo, hi
+
+
+def _banded_dp(features: PairFeatures, lo: np.ndarray, hi: np.ndarray) -> list[Step]:
+    """Best path with row ``i`` limited to targets ``lo[i]..hi[i]`` (0/1 beads folded in per row)."""
+    n, _m = features.sizes
+    skip = features.weights.skip
+    features.prepare(lo, hi)
+    best: list[np.ndarray] = []
+    came: list[np.ndarray] = []  # bead type index, or -1 for a 0-1 bead from the left
+    for i in range(n + 1):
+        js = np.arange(lo[i], hi[i] + 1)
+        incoming = np.full(len(js), -np.inf)
+        kind = np.full(len(js), -1)
+        if i == 0:
+            incoming[js == 0] = 0.0
+        for t, (a, b) in enumerate(BEAD_TYPES):
+            if a > i:
+                continue
+            prev_j = js - b
+            prev_row = best[i - a]
+            idx = prev_j - lo[i - a]
+            ok = (prev_j >= 0) & (idx >= 0) & (idx < len(prev_row))
+            if not ok.any():
+                continue
+            prev = np.full(len(js), -np.inf)
+            prev[ok] = prev_row[idx[ok]]
+            if b == 0:
+                gain = np.full(len(js), skip)
+            else:
+                gain = np.full(len(js), -np.inf)
+                gain[ok], _ = features.span_scores(i - a, a, prev_j[ok], b)
+                gain[ok] += features.weights.bead_bonus
+            candidate = prev + gain
+            better = candidate > incoming
+            incoming[better] = candidate[better]
+            kind[better] = t
+        # A 0-1 bead moves right along the row: best[j] = max_k incoming[k] + (j - k) * skip.
+        steps = np.arange(len(js)) * skip
+        lifted = incoming - steps
+        running = np.maximum.accumulate(lifted)
+        from_left = lifted < running
+        kind[from_left] = -1
+        best.append(running + steps)
+        came.append(kind)
+    return _backtrack(came, lo, n, int(hi[n]))
+
+
+def _backtrack(came: list[np.ndarray], lo: np.ndarray, n: int, m: int) -> list[Step]:
+    steps: list[Step] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = came[i][j - lo[i]]
+        if t < 0:
+            steps.append((i, 0, j - 1, 1))
+            j -= 1
+            continue
+        a, b = BEAD_TYPES[t]
+        steps.append((i - a, a, j - b, b))
+        i, j = i - a, j - b
+    steps.reverse()
+    return steps
+
+
+def detach_weak(steps: Sequence[Step], features: PairFeatures) -> list[Step]:
+    """Split off sentences the path attached without evidence: the "no counterpart" decision.
+
+    The DP would rather merge a stray sentence into a neighbouring bead than pay for a null
+    bead. Afterwards each edge sentence of a merged bead is scored on its own against the
+    bead's other side (content signals only); below ``Weights.min_share`` it is detached as
+    a null bead. A 1-1 bead scoring below ``Weights.min_link`` becomes two null beads.
+    """
+    threshold = features.weights.min_share
+    out: list[Step] = []
+    for i0, a, j0, b in steps:
+        before: list[Step] = []
+        after: list[Step] = []
+        while a and b and a + b > 2:
+            edges = []
+            if a > 1:
+                edges += [(features.content_score(i0, 1, j0, b), "src-first"),
+                          (features.content_score(i0 + a - 1, 1, j0, b), "src-last")]
+            if b > 1:
+                edges += [(features.content_score(i0, a, j0, 1), "tgt-first"),
+                          (features.content_score(i0, a, j0 + b - 1, 1), "tgt-last")]
+            weakest, which = min(edges)
+            if weakest >= threshold:
+                break
+            if which == "src-first":
+                before.append((i0, 1, j0, 0))
+                i0, a = i0 + 1, a - 1
+            elif which == "src-last":
+                after.insert(0, (i0 + a - 1, 1, j0 + b, 0))
+                a -= 1
+            elif which == "tgt-first":
+                before.append((i0, 0, j0, 1))
+                j0, b = j0 + 1, b - 1
+            else:
+                after.insert(0, (i0 + a, 0, j0 + b - 1, 1))
+                b -= 1
+        if a == 1 and b == 1 and _score(features, i0, 1, j0, 1) < features.weights.min_link:
+            out += [*before, (i0, 1, j0, 0), (i0 + 1, 0, j0, 1), *after]
+        else:
+            out += [*before, (i0, a, j0, b), *after]
+    return out
+
+
+def _score(features: PairFeatures, i0: int, a: int, j0: int, b: int) -> float:
+    combined, _ = features.span_scores(i0, a, np.array([j0]), b)
+    return float(combined[0])
+
+
+def steps_to_beads(steps: Sequence[Step], features: PairFeatures) -> list[Bead]:
+    """Beads of a path, each with its combined score (null beads score 0)."""
+    beads = []
+    for i0, a, j0, b in steps:
+        score = 0.0
+        if a and b:
+            score = _score(features, i0, a, j0, b)
+        beads.append(Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), score))
+    return beads

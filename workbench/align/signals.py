@@ -1,0 +1,341 @@
+"""Cross-lingual similarity of an English span and a Chinese span, from explainable signals.
+
+Four signals, each a number in 0..1:
+
+- ``mt``: character n-gram overlap (chrF-style, idf-weighted cosine) between the machine
+  translation of the source span and the target span — Bleualign's idea. Only with MT.
+- ``dictionary``: English words and phrases whose Chinese equivalent (glossary, names,
+  CC-CEDICT) occurs in the Chinese span, against the dictionary words of each side.
+- ``numbers``: numbers, percentages and dates written on both sides (:mod:`workbench.numbers`).
+- ``length``: a Gale–Church prior on the character-length ratio.
+
+A signal with nothing to say about a pair (no numbers on either side) stays out of the
+average instead of pulling it down. Sentences become sparse feature counts; for the
+dynamic programme they are hashed into dense rows (:class:`SideMatrix`) so that a span is a
+sum of rows and a score is a dot product, which keeps long documents fast.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from workbench.corpus import normalise_zh
+from workbench.dictionary import BilingualDictionary, english_tokens
+from workbench.numbers import extract_numbers_en, extract_numbers_zh, loose_values
+
+MAX_SPAN = 4  # most sentences on one side of a bead
+HASH_DIM = 4096  # hashed feature columns per signal; collisions are rare at sentence scale
+_ZH_NOISE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’·—…,.;:!?()\"'\-]")
+_ZH_DICT_MAX = 8  # longest Chinese word looked up when scanning a Chinese sentence
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts, and what beads cost; tuned on the MAC-Dev set only.
+
+    The content signals (mt, dictionary, numbers) are averaged with these weights; the
+    length prior then scales the average by ``1 - length + length * prior``.
+    """
+
+    mt: float = 1.0
+    dictionary: float = 0.5
+    numbers: float = 0.3
+    length: float = 0.7
+    length_spread: float = 8.0  # variance factor of the Gale–Church δ; larger is more tolerant
+    skip: float = -0.2  # score of a sentence left without counterpart (a 1-0 or 0-1 bead)
+    bead_bonus: float = 0.03  # added per non-null bead: a slight preference for 1-1 over merging
+    min_share: float = 0.0  # an edge sentence of a merged bead scoring less on its own is detached
+    min_link: float = 0.0  # a 1-1 bead scoring below this is two sentences without counterpart
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+# --- sentence features ------------------------------------------------------------------------
+
+def mt_ngrams(text: str, lang: str) -> Counter[str]:
+    """Character n-grams compared between MT output and target text.
+
+    Chinese: characters and character pairs of the normalised text, spaces and punctuation
+    removed (MT output often comes word-segmented). English: character 3-grams inside
+    lower-cased words, padded so that word starts and ends count (3-grams did best on the dev set).
+    """
+    grams: Counter[str] = Counter()
+    if lang == "zh":
+        chars = _ZH_NOISE.sub("", normalise_zh(text))
+        grams.update(chars)
+        grams.update(chars[i:i + 2] for i in range(len(chars) - 1))
+        return grams
+    for word, _ in english_tokens(text):
+        padded = f" {word.lower()} "
+        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def dictionary_features_en(text: str, dictionary: BilingualDictionary) -> Counter[str]:
+    """Dictionary keys (lemma phrases) found in English ``text``."""
+    return Counter(key for key, _surface, _start in dictionary.english_keys(text))
+
+
+def dictionary_features_zh(text: str, zh_index: dict[str, tuple[str, ...]]) -> tuple[Counter[str], int]:
+    """English keys glossed by the dictionary words of Chinese ``text``, and how many words those are.
+
+    Words are found by forward maximum matching on the normalised text.
+    """
+    norm = normalise_zh(text)
+    keys: Counter[str] = Counter()
+    words = 0
+    i = 0
+    while i < len(norm):
+        for n in range(min(_ZH_DICT_MAX, len(norm) - i), 0, -1):
+            glossed = zh_index.get(norm[i:i + n])
+            if glossed:
+                keys.update(set(glossed))
+                words += 1
+                i += n
+                break
+        else:
+            i += 1
+    return keys, words
+
+
+def number_features(text: str, lang: str) -> Counter[str]:
+    """Canonical number, percentage and date values of ``text`` (loose forms included)."""
+    mentions = extract_numbers_zh(text) if lang == "zh" else extract_numbers_en(text)
+    return Counter(v for m in mentions for v in loose_values(m))
+
+
+def text_length(text: str, lang: str) -> int:
+    """Characters that carry content: CJK characters for Chinese, non-space characters otherwise."""
+    if lang == "zh":
+        return len(_ZH_NOISE.sub("", text))
+    return sum(1 for ch in text if not ch.isspace())
+
+
+@lru_cache(maxsize=1 << 16)
+def _column(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) % HASH_DIM
+
+
+# --- hashed matrices for the dynamic programme ------------------------------------------------
+
+@dataclass
+class SideMatrix:
+    """One signal's features of one side: a hashed row per sentence and each row's mass.
+
+    A span's vector is the sum of its rows and its mass the sum of the rows' masses (for
+    cosine signals the squared norms; the cross terms between a span's own sentences are
+    left out, which on the dev data favours merged beads just enough).
+    """
+
+    rows: np.ndarray  # (sentences, HASH_DIM) float32
+    mass: np.ndarray  # (sentences,) float64
+
+    def span_mass(self, start: np.ndarray | int, length: int) -> np.ndarray:
+        """Mass of the spans ``[start, start + length)`` (``start`` scalar or array)."""
+        start = np.asarray(start)
+        return np.asarray(sum(self.mass[start + q] for q in range(length)), dtype=float)
+
+    def downsample(self) -> SideMatrix:
+        """Sum neighbouring sentences pairwise (the coarse level of the multi-resolution search)."""
+        return SideMatrix(_pair_sum(self.rows), _pair_sum(self.mass))
+
+
+def _pair_sum(array: np.ndarray) -> np.ndarray:
+    if len(array) % 2:
+        array = np.concatenate([array, np.zeros_like(array[:1])])
+    return array[0::2] + array[1::2]
+
+
+def _hash_rows(counters: Sequence[Counter[str]], weights: dict[str, float] | None = None) -> np.ndarray:
+    rows = np.zeros((len(counters), HASH_DIM), dtype=np.float32)
+    for r, counter in enumerate(counters):
+        for feature, count in counter.items():
+            rows[r, _column(feature)] += count * (weights.get(feature, 1.0) if weights else 1.0)
+    return rows
+
+
+def _idf(*sides: Sequence[Counter[str]]) -> dict[str, float]:
+    """Inverse document frequency of each feature over the sentences of both sides."""
+    df: Counter[str] = Counter()
+    total = 0
+    for side in sides:
+        for counter in side:
+            df.update(counter.keys())
+        total += len(side)
+    return {f: math.log((total + 1) / (n + 0.5)) for f, n in df.items()}
+
+
+@dataclass
+class SignalPair:
+    """Source and target matrices of one signal."""
+
+    name: str
+    weight: float
+    src: SideMatrix
+    tgt: SideMatrix
+
+    def downsample(self) -> SignalPair:
+        return SignalPair(self.name, self.weight, self.src.downsample(), self.tgt.downsample())
+
+
+@dataclass
+class PairFeatures:
+    """Everything the aligner needs to score any span pair of two documents."""
+
+    signals: list[SignalPair]
+    src_len: np.ndarray  # content characters per source sentence
+    tgt_len: np.ndarray
+    ratio: float  # target characters per source character over the whole document
+    weights: Weights = field(default_factory=Weights)
+
+    @property
+    def sizes(self) -> tuple[int, int]:
+        return len(self.src_len), len(self.tgt_len)
+
+    def downsample(self) -> PairFeatures:
+        return PairFeatures([s.downsample() for s in self.signals], _pair_sum(self.src_len),
+                            _pair_sum(self.tgt_len), self.ratio, self.weights)
+
+    def prepare(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Compute the sentence-level dot products a DP restricted to rows' ``[lo, hi]`` will read.
+
+        Source sentence ``p`` is needed by rows ``p+1..p+MAX_SPAN``; target spans reach back
+        ``MAX_SPAN`` sentences from the row's band.
+        """
+        n, m = self.sizes
+        self._dot_lo = np.zeros(n, dtype=int)
+        self._dots: list[list[np.ndarray]] = [[] for _ in self.signals]
+        for p in range(n):
+            rows = slice(p + 1, min(p + 1 + MAX_SPAN, n + 1))
+            c0 = max(int(lo[rows].min()) - MAX_SPAN, 0)
+            c1 = min(int(hi[rows].max()), m)
+            self._dot_lo[p] = c0
+            for k, sig in enumerate(self.signals):
+                self._dots[k].append(sig.tgt.rows[c0:c1] @ sig.src.rows[p])
+
+    def span_scores(self, i0: int, a: int, j0: np.ndarray, b: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Scores of source span ``[i0, i0+a)`` against every target span ``[j, j+b)``, ``j`` in ``j0``.
+
+        Returns the combined score (weighted mean of the content signals that apply, scaled
+        by the length prior) and each signal's
+        own score, all arrays shaped like ``j0``. Reads the dot products of :meth:`prepare`
+        when they are there, and computes them otherwise.
+        """
+        total = np.zeros(len(j0))
+        weight = np.zeros(len(j0))
+        parts: dict[str, np.ndarray] = {}
+        prepared = getattr(self, "_dots", None)
+        for k, sig in enumerate(self.signals):
+            span_dot = np.zeros(len(j0))
+            for p in range(i0, i0 + a):
+                if prepared is not None:
+                    dots, base = prepared[k][p], self._dot_lo[p]
+                else:
+                    base = int(j0.min())
+                    dots = sig.tgt.rows[base:int(j0.max()) + b] @ sig.src.rows[p]
+                for q in range(b):
+                    span_dot += dots[j0 + q - base]
+            src_mass = float(sig.src.span_mass(i0, a))
+            span_mass = sig.tgt.span_mass(j0, b)
+            applies = (src_mass + span_mass) > 0
+            score = np.where(applies, span_dot / np.sqrt(src_mass * span_mass + 1e-9), 0.0)
+            score = np.clip(score, 0.0, 1.0)
+            parts[sig.name] = score
+            total += np.where(applies, sig.weight * score, 0.0)
+            weight += np.where(applies, sig.weight, 0.0)
+        src_len = float(self.src_len[i0:i0 + a].sum())
+        tgt_len = sum(self.tgt_len[j0 + q] for q in range(b)).astype(float)
+        parts["length"] = length_prior(src_len, tgt_len, self.ratio, self.weights.length_spread)
+        content = total / np.maximum(weight, 1e-9)
+        parts["content"] = content
+        return content * (1 - self.weights.length + self.weights.length * parts["length"]), parts
+
+    def content_score(self, i0: int, a: int, j0: int, b: int) -> float:
+        """The content signals' weighted mean for one span pair, without the length prior."""
+        _, parts = self.span_scores(i0, a, np.array([j0]), b)
+        return float(parts["content"][0])
+
+
+def length_prior(src_len: float, tgt_len: np.ndarray | float, ratio: float, spread: float) -> np.ndarray:
+    """Gale–Church prior: ``exp(-δ²/2)`` with δ the length mismatch in standard deviations."""
+    expected = src_len * ratio
+    tgt = np.asarray(tgt_len, dtype=float)
+    delta = (tgt - expected) / np.sqrt(spread * (expected + tgt) / 2 * max(ratio, 1e-3) + 1.0)
+    return np.exp(-0.5 * delta * delta)
+
+
+def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str,
+                   mt: Sequence[str] | None, dictionary: BilingualDictionary | None,
+                   weights: Weights = DEFAULT_WEIGHTS) -> PairFeatures:
+    """Per-sentence features of both sides for every signal that can be computed."""
+    signals: list[SignalPair] = []
+    if mt is not None:
+        mt_side = [mt_ngrams(t, tgt_lang) for t in mt]
+        tgt_side = [mt_ngrams(t, tgt_lang) for t in tgt]
+        idf = _idf(mt_side, tgt_side)
+        signals.append(SignalPair("mt", weights.mt, _weighted_side(mt_side, idf), _weighted_side(tgt_side, idf)))
+    if dictionary is not None and {src_lang, tgt_lang} == {"en", "zh"}:
+        en_texts, zh_texts = (src, tgt) if src_lang == "en" else (tgt, src)
+        en_side = [dictionary_features_en(t, dictionary) for t in en_texts]
+        zh_index = _chinese_index(dictionary)
+        zh_pairs = [dictionary_features_zh(t, zh_index) for t in zh_texts]
+        en_matrix = SideMatrix(_hash_rows(en_side), np.array([sum(c.values()) for c in en_side], dtype=float))
+        zh_matrix = SideMatrix(np.minimum(_hash_rows([c for c, _ in zh_pairs]), 1.0),
+                               np.array([n for _, n in zh_pairs], dtype=float))
+        src_m, tgt_m = (en_matrix, zh_matrix) if src_lang == "en" else (zh_matrix, en_matrix)
+        signals.append(SignalPair("dictionary", weights.dictionary, src_m, tgt_m))
+    src_numbers = [number_features(t, src_lang) for t in src]
+    tgt_numbers = [number_features(t, tgt_lang) for t in tgt]
+    signals.append(SignalPair("numbers", weights.numbers, _plain_side(src_numbers), _plain_side(tgt_numbers)))
+    src_len = np.array([text_length(t, src_lang) for t in src], dtype=float)
+    tgt_len = np.array([text_length(t, tgt_lang) for t in tgt], dtype=float)
+    ratio = float(tgt_len.sum() / max(src_len.sum(), 1.0)) or 1.0
+    return PairFeatures(signals, src_len, tgt_len, ratio, weights)
+
+
+def _weighted_side(counters: Sequence[Counter[str]], idf: dict[str, float]) -> SideMatrix:
+    rows = _hash_rows(counters, idf)
+    return SideMatrix(rows, np.einsum("ij,ij->i", rows, rows).astype(float))
+
+
+def _plain_side(counters: Sequence[Counter[str]]) -> SideMatrix:
+    rows = _hash_rows(counters)
+    return SideMatrix(rows, np.einsum("ij,ij->i", rows, rows).astype(float))
+
+
+_ZH_INDEXES: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+def _chinese_index(dictionary: BilingualDictionary) -> dict[str, tuple[str, ...]]:
+    """The dictionary's reverse table, built once per dictionary object."""
+    key = id(dictionary)
+    if key not in _ZH_INDEXES:
+        _ZH_INDEXES[key] = dictionary.chinese_index()
+    return _ZH_INDEXES[key]
+
+
+def shared_ngrams(mt_text: str, tgt_text: str, lang: str, *, limit: int = 8) -> tuple[str, ...]:
+    """The longest n-grams the MT and the target have in common, for showing as evidence."""
+    common = mt_ngrams(mt_text, lang) & mt_ngrams(tgt_text, lang)
+    ranked = sorted(common, key=lambda g: (-len(g.strip()), g))
+    out: list[str] = []
+    for gram in ranked:
+        bare = gram.strip()
+        if bare and not any(bare in kept for kept in out):
+            out.append(bare)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+__all__ = ["Weights", "DEFAULT_WEIGHTS", "PairFeatures", "build_features", "mt_ngrams", "number_features",
+           "dictionary_features_en", "dictionary_features_zh", "length_prior", "shared_ngrams", "text_length"]

