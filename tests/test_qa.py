@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.qa import CHECK_NAMES, QAFlag, check_document, run_checks
+from workbench.qa.number import check_numbers
 from workbench.qa.punctuation import check_punctuation
 from workbench.qa.script import check_empty, check_traditional, check_untranslated
 from workbench.qa.shape import ZH_CHARS_PER_EN_CHAR, check_length, check_repetition
@@ -18,6 +19,39 @@ def termbase() -> TermBase:
 
 def checks_of(flags: list[QAFlag]) -> list[str]:
     return [f.check for f in flags]
+
+
+# --- numbers ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("source", "translation"), [
+    ("Tariffs rose 24 percent.", "关税上涨24%。"),
+    ("Trade reached 1.2 billion dollars.", "贸易额达12亿美元。"),
+    ("Executive Order 14,257 applies.", "第14257号行政令适用。"),
+    ("Talks were held on June 9 and 10.", "会谈于6月9日至10日举行。"),
+    ("The statement was issued on May 14, 2025.", "声明于2025年5月14日发布。"),
+    ("They suspended 24 percentage points.", "暂停24个百分点。"),
+    ("The two sides met.", "双方举行会谈。"),  # spelt-out numbers are rendered freely
+])
+def test_numbers_in_an_acceptable_chinese_form_pass(source, translation):
+    assert check_numbers(source, translation) == []
+
+
+@pytest.mark.parametrize(("source", "translation", "missing"), [
+    ("Tariffs rose 24 percent.", "关税上涨42%。", "24 percent"),
+    ("Trade reached 1.2 billion dollars.", "贸易额达1.2亿美元。", "1.2 billion"),
+    ("Talks were held on June 9 and 10.", "会谈于6月9日举行。", "June 9 and 10"),
+    ("The statement was issued on May 14, 2025.", "声明于5月14日发布。", "May 14, 2025"),
+])
+def test_a_missing_or_changed_number_is_flagged(source, translation, missing):
+    flags = check_numbers(source, translation)
+    assert flags and all(f.check == "number" for f in flags)
+    assert any(f"'{missing}'" in f.message for f in flags)
+
+
+def test_a_number_the_translation_adds_is_flagged_where_it_is():
+    translation = "关税上涨24%，为期90天。"
+    (flag,) = check_numbers("Tariffs rose 24 percent.", translation)
+    assert translation[flag.start:flag.end] == "90"
 
 
 # --- terms and consistency ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbench.qa.flags import CHECK_NAMES, QAFlag
+from workbench.qa.number import check_numbers
 from workbench.qa.punctuation import check_punctuation
 from workbench.qa.script import check_empty, check_traditional, check_untranslated
 from workbench.qa.shape import check_length, check_repetition
@@ -27,6 +28,7 @@ def run_checks(source: str, translation: str, *, termbase: TermBase | None = Non
     termbase = termbase or TermBase.load()
     term_checks = termbase.check(source, translation)
     flags = [
+        *check_numbers(source, translation),
         *term_flags(term_checks),
         *consistency_flags(term_checks, document_context),
         *check_untranslated(translation),
