@@ -9,7 +9,7 @@ from workbench.qa.number import check_numbers
 from workbench.qa.punctuation import check_punctuation
 from workbench.qa.script import check_empty, check_traditional, check_untranslated
 from workbench.qa.shape import ZH_CHARS_PER_EN_CHAR, check_length, check_repetition
-from workbench.terms import TermBase
+from workbench.terms import Term, TermBase
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +120,27 @@ def test_law_titles_belong_in_book_title_marks():
     assert "《》" in flag.message and "Export Control Law" in flag.message
     assert check_punctuation(source, "根据《中华人民共和国出口管制法》，需要许可证。") == []
     assert check_punctuation("The law applies to exports.", "该法律适用于出口。") == []
+
+
+def test_a_known_title_outside_book_title_marks_is_flagged_where_it_is(termbase):
+    source = "Under the Export Control Law of the People's Republic of China, licences are required."
+    translation = "根据中华人民共和国出口管制法，需要许可证。"
+    (flag,) = [f for f in run_checks(source, translation, termbase=termbase) if f.check == "punctuation"]
+    assert translation[flag.start:flag.end] == "中华人民共和国出口管制法"
+    assert [f.check for f in run_checks(source, "根据《中华人民共和国出口管制法》，需要许可证。",
+                                        termbase=termbase)] == []
+
+
+def test_sentence_openers_are_not_part_of_a_title():
+    (flag,) = check_punctuation("Under the Trade Act of 1974, duties apply.", "根据1974年贸易法，征收关税。")
+    assert "(Trade Act)" in flag.message
+
+
+def test_terms_outside_their_validity_dates_are_not_checked():
+    termbase = TermBase([Term("tariff exclusion", "关税排除", "XINHUA", valid_from="2025-01-01", valid_to="2025-12-31")])
+    source, translation = "A tariff exclusion applies.", "适用关税豁免。"
+    assert "term" in checks_of(run_checks(source, translation, termbase=termbase, on="2025-06-01"))
+    assert "term" not in checks_of(run_checks(source, translation, termbase=termbase, on="2026-06-01"))
 
 
 # --- script, untranslated, empty -------------------------------------------------------------------------

@@ -45,6 +45,18 @@ def test_jsonl_report_has_one_line_per_segment_with_its_flags(batch_file, capsys
     assert records[1]["risk"]["score"] > records[0]["risk"]["score"]
 
 
+def test_divergence_from_an_official_field_raises_the_risk(tmp_path, capsys):
+    line = {"id": "s1", "source": "China will review applications.", "translation": "中方将审查申请。"}
+    path = tmp_path / "out.jsonl"
+    path.write_text("\n".join(json.dumps({**line, "id": i, "official": official}, ensure_ascii=False)
+                              for i, official in (("same", "中方将审查申请。"), ("other", "商务部依法审批出口许可。"))),
+                    encoding="utf-8")
+    assert dispatch(["qa", str(path), "--format", "jsonl"]) == 0
+    risks = {r["id"]: r["risk"] for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert risks["same"]["score"] == 0 and risks["other"]["score"] > 0.3
+    assert risks["other"]["reasons"][0]["signal"] == "official"
+
+
 def test_clean_output_exits_zero(tmp_path, capsys):
     path = tmp_path / "ok.jsonl"
     path.write_text(json.dumps(LINES[0], ensure_ascii=False) + "\n", encoding="utf-8")

@@ -14,7 +14,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "qa", formatter_class=formatter(),
         help="check translations (numbers, terms, punctuation, script, length, repetition)",
         description="Run the QA checks over a JSONL file of translations (id, source, translation per line, "
-                    "as 'workbench translate' writes it). Exit status: 0 no flags, 1 some flags, 2 bad input.",
+                    "as 'workbench translate' writes it; an optional 'official' field is used for the risk score). Exit status: 0 no flags, 1 some flags, 2 bad input.",
     )
     p.add_argument("file", help="JSONL file with id, source and translation on each line")
     p.add_argument("--format", choices=["text", "jsonl"], default="text",

@@ -1,7 +1,8 @@
 """QA over batch-translation output: a JSONL file with ``id``, ``source``, ``translation`` per line.
 
 Lines the translation run recorded as failures (an ``error`` field and no translation) are
-skipped and counted. Segments are grouped into documents for the consistency check by a
+skipped and counted. An optional ``official`` field (the aligned official Chinese) and the
+model's ``score`` (average log-probability) feed the risk score. Segments are grouped into documents for the consistency check by a
 field of the lines (``--group-by``), or the whole file is one document.
 """
 
@@ -30,6 +31,7 @@ class BatchSegment:
     translation: str
     confidence: float | None = None
     document: str = ""
+    official: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def qa_batch(segments: Sequence[BatchSegment], *, termbase: TermBase | None = No
     reports = []
     for segment in segments:
         found = flags[(segment.document, segment.id)]
-        risk = assess_risk(segment.translation, flags=found, confidence=segment.confidence)
+        risk = assess_risk(segment.translation, flags=found, confidence=segment.confidence,
+                           official=segment.official)
         reports.append(SegmentReport(segment, tuple(found), risk))
     return reports
 
@@ -108,4 +111,5 @@ def _segment(record: dict, where: str, group_by: str | None) -> BatchSegment:
     score = record.get("score")
     confidence = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
     document = str(record[group_by]) if group_by is not None else ""
-    return BatchSegment(str(record["id"]), record["source"], record["translation"], confidence, document)
+    official = record.get("official") if isinstance(record.get("official"), str) else None
+    return BatchSegment(str(record["id"]), record["source"], record["translation"], confidence, document, official)

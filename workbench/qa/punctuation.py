@@ -20,14 +20,18 @@ _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 # English titles of laws and agreements: capitalised words ending in (or led by) a title word.
 _TITLE_WORD = r"(?:Law|Laws|Regulations?|Provisions|Measures|Rules|Agreement|Convention|Treaty|Act|Joint Statement)"
-_CAP = r"(?:[A-Z][\w'’.-]*)"
+TITLE_WORDS = re.compile(rf"\b{_TITLE_WORD}\b")
+# Capitalised words that open sentences rather than titles ("Under the Export Control Law").
+_OPENER = r"(?:Under|The|In|On|At|By|For|With|From|To|As|According|Pursuant|And|Of|A|An|This|That)\b"
+_CAP = rf"(?:(?!{_OPENER})[A-Z][\w'’.-]*)"
 _LINK = r"(?:\s+(?:of|on|the|and|for|in|to|against)\b)*\s+"
 _EN_TITLE = re.compile(rf"\b{_CAP}(?:{_LINK}{_CAP})*?\s+{_TITLE_WORD}\b(?:{_LINK}{_CAP})*"
                        rf"|\b{_TITLE_WORD}(?:\s+(?:of|on)(?:\s+the)?)\s+{_CAP}(?:{_LINK}{_CAP})*")
 
 
-def check_punctuation(source: str, translation: str) -> list[QAFlag]:
-    """Half-width marks between Chinese, doubled marks, unbalanced pairs, untitled law names."""
+def check_punctuation(source: str, translation: str, *, titles: bool = True) -> list[QAFlag]:
+    """Half-width marks between Chinese, doubled marks, unbalanced pairs and (``titles``) law
+    or agreement titles named in the source but not in 《》 in the translation."""
     flags = []
     for m in _HALF_WIDTH.finditer(translation):
         flags.append(QAFlag("punctuation", f"half-width '{m.group()}' next to Chinese; use "
@@ -36,7 +40,8 @@ def check_punctuation(source: str, translation: str) -> list[QAFlag]:
         flags.append(QAFlag("punctuation", f"'{m.group()}' repeats a punctuation mark; keep one",
                             m.start(), m.end()))
     flags += _unbalanced(translation)
-    flags += _titles_without_book_marks(source, translation)
+    if titles:
+        flags += _titles_without_book_marks(source, translation)
     return flags
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from workbench.qa.flags import QAFlag
+from workbench.qa.punctuation import TITLE_WORDS
 from workbench.terms import Term, TermBase, TermCheck
 
 
@@ -29,11 +31,12 @@ class DocumentContext:
     not_rendered: dict[Term, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, segments: Iterable[tuple[str, str, str]], termbase: TermBase) -> DocumentContext:
-        """Scan ``(segment id, source, translation)`` triples of one document."""
+    def build(cls, segments: Iterable[tuple[str, str, str]], termbase: TermBase, *,
+              on: date | str | None = None) -> DocumentContext:
+        """Scan ``(segment id, source, translation)`` triples of one document (terms valid ``on`` that date)."""
         context = cls()
         for segment_id, source, translation in segments:
-            for check in termbase.check(source, translation):
+            for check in termbase.check(source, translation, on=on):
                 bucket = context.rendered if check.respected else context.not_rendered
                 ids = bucket.setdefault(check.term, [])
                 if segment_id not in ids:
@@ -53,4 +56,17 @@ def consistency_flags(checks: list[TermCheck], context: DocumentContext | None) 
         shown = ", ".join(str(i) for i in elsewhere[:3]) + (", ..." if len(elsewhere) > 3 else "")
         flags.append(QAFlag("consistency", f"'{check.match.text}' is rendered {check.required} in segment "
                                            f"{shown} of this document but differently here; use one rendering"))
+    return flags
+
+
+def untitled_flags(checks: list[TermCheck], translation: str) -> list[QAFlag]:
+    """Flags for known law and agreement titles rendered in the translation but not inside 《》."""
+    flags = []
+    for check in checks:
+        if check.zh_start is None or not TITLE_WORDS.search(check.term.en):
+            continue
+        opened = translation.rfind("《", 0, check.zh_start) > translation.rfind("》", 0, check.zh_start)
+        if not (opened and "》" in translation[check.zh_end:]):
+            flags.append(QAFlag("punctuation", f"the title {translation[check.zh_start:check.zh_end]} is not in 《》; "
+                                               "write it as 《…》", check.zh_start, check.zh_end))
     return flags
