@@ -219,8 +219,9 @@ def extract_numbers_zh(text: str) -> list[NumberMention]:
     for m in _ZH_NUMBER.finditer(text):
         if m.group("zh"):
             numeral = m.group("zh")
-            # A lone 一/两/万 is a word (一些, 两国, 万一) far more often than a quantity.
-            if numeral in ("一", "两", "万", "亿", "千", "百", "十") or not any(c in _ZH_DIGITS for c in numeral):
+            # A lone 一/两 is a word (一些, 两国) far more often than a quantity, and so is a
+            # numeral that starts with a unit (万一, 千万).
+            if numeral in ("一", "两", "十") or not (numeral[0] in _ZH_DIGITS or numeral[0] == "十"):
                 continue
             value = _zh_numeral_value(numeral)
         else:

@@ -167,7 +167,7 @@ def _unit_score(unit: Unit, targets: Sequence[IndexedSentence], index: NewsIndex
         parts["numbers"] = len(shared) / max(len(unit.numbers), len(target_numbers))
     if unit.mt is not None:
         parts["mt"] = _cosine(mt_ngrams(unit.mt, "zh"), mt_ngrams("".join(t.normalised for t in targets), "zh"))
-    weights_by_signal = {"dictionary": 1.0, "numbers": 0.3, "mt": 1.0}
+    weights_by_signal = {"dictionary": 1.0, "numbers": 1.0, "mt": 1.0}
     weight = sum(weights_by_signal[k] for k in parts)
     return sum(weights_by_signal[k] * v for k, v in parts.items()) / weight, parts
 
