@@ -31,6 +31,7 @@ def checks_of(flags: list[QAFlag]) -> list[str]:
     ("The statement was issued on May 14, 2025.", "声明于2025年5月14日发布。"),
     ("They suspended 24 percentage points.", "暂停24个百分点。"),
     ("The two sides met.", "双方举行会谈。"),  # spelt-out numbers are rendered freely
+    ("Article 1 and Article 12 apply.", "第一条和第十二条适用。"),
 ])
 def test_numbers_in_an_acceptable_chinese_form_pass(source, translation):
     assert check_numbers(source, translation) == []
@@ -40,6 +41,7 @@ def test_numbers_in_an_acceptable_chinese_form_pass(source, translation):
     ("Tariffs rose 24 percent.", "关税上涨42%。", "24 percent"),
     ("Trade reached 1.2 billion dollars.", "贸易额达1.2亿美元。", "1.2 billion"),
     ("Talks were held on June 9 and 10.", "会谈于6月9日举行。", "June 9 and 10"),
+    ("Article 1 applies.", "一些条款适用。", "1"),
     ("The statement was issued on May 14, 2025.", "声明于5月14日发布。", "May 14, 2025"),
 ])
 def test_a_missing_or_changed_number_is_flagged(source, translation, missing):
@@ -134,6 +136,7 @@ def test_a_known_title_outside_book_title_marks_is_flagged_where_it_is(termbase)
 def test_sentence_openers_are_not_part_of_a_title():
     (flag,) = check_punctuation("Under the Trade Act of 1974, duties apply.", "根据1974年贸易法，征收关税。")
     assert "(Trade Act)" in flag.message
+    assert check_punctuation("Control Policies, the Control List and Control Measures", "管制政策、管制清单和管制措施") == []
 
 
 def test_terms_outside_their_validity_dates_are_not_checked():

@@ -14,6 +14,7 @@ from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers
 from workbench.qa.flags import QAFlag
 
 _POINTS = re.compile(r"\s*个?百分点")
+_ORDINAL = re.compile(r"第([一二三四五六七八九])(?![十百千万亿])")
 
 
 def check_numbers(source: str, translation: str) -> list[QAFlag]:
@@ -21,6 +22,8 @@ def check_numbers(source: str, translation: str) -> list[QAFlag]:
     en_mentions = [m for m in extract_numbers_en(source) if any(ch.isdigit() for ch in m.text)]
     zh_mentions = extract_numbers_zh(translation)
     zh_values = set().union(*(_zh_values(m, translation) for m in zh_mentions))
+    # 第一条 (Article 1): single-character ordinals, which the extractor leaves alone (一些, 一致).
+    zh_values |= {str("一二三四五六七八九".index(ch) + 1) for ch in _ORDINAL.findall(translation)}
     en_values = set().union(*(loose_values(m) for m in en_mentions))
     flags = []
     for mention in en_mentions:

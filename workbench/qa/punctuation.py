@@ -20,13 +20,17 @@ _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 # English titles of laws and agreements: capitalised words ending in (or led by) a title word.
 _TITLE_WORD = r"(?:Law|Laws|Regulations?|Provisions|Measures|Rules|Agreement|Convention|Treaty|Act|Joint Statement)"
+# Words that end a title ("Foreign Trade Law"); Measures and Rules only lead one ("Measures for ..."),
+# since "Control Measures" in running text is no title.
+_TITLE_END = r"(?:Law|Laws|Regulations?|Provisions|Agreement|Convention|Treaty|Act|Joint Statement)"
 TITLE_WORDS = re.compile(rf"\b{_TITLE_WORD}\b")
 # Capitalised words that open sentences rather than titles ("Under the Export Control Law").
-_OPENER = r"(?:Under|The|In|On|At|By|For|With|From|To|As|According|Pursuant|And|Of|A|An|This|That)\b"
+_OPENER = (r"(?:Under|The|In|On|At|By|For|With|From|To|As|According|Pursuant|And|Of|A|An|This|That|These|Those"
+           r"|Its|Their|Such)\b")
 _CAP = rf"(?:(?!{_OPENER})[A-Z][\w'’.-]*)"
 _LINK = r"(?:\s+(?:of|on|the|and|for|in|to|against)\b)*\s+"
-_EN_TITLE = re.compile(rf"\b{_CAP}(?:{_LINK}{_CAP})*?\s+{_TITLE_WORD}\b(?:{_LINK}{_CAP})*"
-                       rf"|\b{_TITLE_WORD}(?:\s+(?:of|on)(?:\s+the)?)\s+{_CAP}(?:{_LINK}{_CAP})*")
+_EN_TITLE = re.compile(rf"\b{_CAP}(?:{_LINK}{_CAP})*?\s+{_TITLE_END}\b(?:{_LINK}{_CAP})*"
+                       rf"|\b{_TITLE_WORD}(?:\s+(?:of|on|for)(?:\s+the)?)\s+{_CAP}(?:{_LINK}{_CAP})*")
 
 
 def check_punctuation(source: str, translation: str, *, titles: bool = True) -> list[QAFlag]:
