@@ -203,7 +203,8 @@ def test_a_long_phrase_recurring_is_flagged():
     assert checks_of(check_repetition(translation)) == ["repetition"]
 
 
-@pytest.mark.parametrize("translation", ["谢谢。——……", "他们讨论讨论。", "2000年和3000吨", "人人为我，我为人人。"])
+@pytest.mark.parametrize("translation", ["谢谢。——……", "他们讨论讨论。", "2000年和3000吨", "人人为我，我为人人。",
+                                         "自2025年8月12日起，自2025年8月12日起，至2025年8月12日止"])
 def test_ordinary_repetition_passes(translation):
     assert check_repetition(translation) == []
 
