@@ -148,3 +148,13 @@ def test_demo_article_links_the_mofcom_quote_to_its_official_wording(store):
     assert best.official_doc_id == "mofcom-2025-06-27-london-framework"
     assert best.official_doc_version == corpus.latest_version(best.official_doc_id, "zh")
     assert best.evidence  # why it matched is kept with the link
+
+
+def test_imported_translations_are_quality_checked(sample_store):
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    source = rows[2].segment.text  # "Talks were held in London on June 9 and 10."
+    lines = [json.dumps({"id": "b3", "source": source, "translation": "会谈在伦敦举行。"}, ensure_ascii=False)]
+    pipeline.import_translations(sample_store, "doc-sample", lines)
+    flagged = pipeline.filter_rows(pipeline.open_document(sample_store, "doc-sample").rows, "flagged")
+    assert [r.segment.position for r in flagged] == [2]
+    assert "number" in {f["check"] for f in flagged[0].flags}

@@ -10,6 +10,7 @@ works from official wording, imported translations or by typing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -58,7 +59,7 @@ class SegmentView:
     @property
     def flags(self) -> tuple:
         """QA flags of the machine translation: problems only, not how it was made (empty without MT)."""
-        return tuple(f for f in self.mt.flags if f not in INFO_FLAGS) if self.mt else ()
+        return tuple(f for f in self.mt.flags if not (isinstance(f, str) and f in INFO_FLAGS)) if self.mt else ()
 
     @property
     def draft(self) -> str:
@@ -121,7 +122,8 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
     translations: list[NewTranslation] = []
     if translator is not None:
         results = translator.translate(sources, progress=lambda done, total: report("translate", done, total))
-        translations = [_new_translation(i, t) for i, t in enumerate(results)]
+        problems = qa_flags([(r.source, r.text) for r in results])
+        translations = [_new_translation(i, t, problems[i]) for i, t in enumerate(results)]
 
     links: list[NewLink] = []
     if corpus is not None:
@@ -151,15 +153,20 @@ def _title_from(clean: CleanText) -> str:
     return first if len(first) <= TITLE_CHARS else first[:TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _new_translation(position: int, t) -> NewTranslation:
+def _new_translation(position: int, t, problems: tuple[dict, ...]) -> NewTranslation:
+    # The translator's own problem flags (repetition, term-missing) are superseded by the QA checks,
+    # which test the same and more; its informational flags (cached, split, ...) are kept.
+    made = tuple(f for f in (t.flags or ()) if f in INFO_FLAGS)
     return NewTranslation(position, t.text, origin="mt", model=t.model, model_revision=t.revision,
-                          backend=t.backend, options=dict(t.options or {}), score=t.score,
-                          flags=tuple(_plain(f) for f in (t.flags or ())))
+                          backend=t.backend, options=dict(t.options or {}), score=t.score, flags=made + problems)
 
 
-def _plain(flag) -> object:
-    """A QA flag as JSON-ready data (flags may be strings or objects with ``to_dict``)."""
-    return flag.to_dict() if hasattr(flag, "to_dict") else flag
+def qa_flags(pairs: Sequence[tuple[str, str]]) -> list[tuple[dict, ...]]:
+    """QA flags (``check``, ``message``, ``start``, ``end``) for each ``(source, translation)`` of one document."""
+    from workbench.qa import check_document
+
+    found = check_document([(str(i), source, text) for i, (source, text) in enumerate(pairs)])
+    return [tuple(flag.to_dict() for flag in found[str(i)]) for i in range(len(pairs))]
 
 
 def _new_links(news_links: Iterable, corpus: OfficialCorpus) -> list[NewLink]:
@@ -297,6 +304,7 @@ def import_translations(store: Store, document_id: str, lines: Iterable[str]) ->
     for seg in store.segments(document_id):
         by_source.setdefault(seg.text.strip(), []).append(seg.id)
     pairs: list[tuple[int, NewTranslation]] = []
+    sources: list[str] = []
     unmatched = 0
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
@@ -317,8 +325,11 @@ def import_translations(store: Store, document_id: str, lines: Iterable[str]) ->
                 0, translation, origin="import", model=record.get("model"), backend=record.get("backend"),
                 score=float(score) if isinstance(score, int | float) else None,
                 options={"import_id": record.get("id")})))
+            sources.append(source)
     if pairs:
-        store.add_translations(pairs)
+        problems = qa_flags([(src, t.text) for src, (_, t) in zip(sources, pairs)])
+        store.add_translations([(segment_id, dataclasses.replace(t, flags=flags))
+                                for (segment_id, t), flags in zip(pairs, problems)])
     return len(pairs), unmatched
 
 
