@@ -1,7 +1,8 @@
 """Hostile and malformed articles through the whole pipeline into the review store.
 
-Pasted text goes to :func:`workbench.pipeline.process_article` as the UI sends it; uploads are
-read with :func:`workbench.ingest.read_article` first, as the UI does. Each input is either
+Pasted text goes to :func:`workbench.pipeline.process_article` (aligned against the shipped
+official corpus) as the UI sends it; uploads are read with :func:`workbench.ingest.read_article`
+first, as the UI does. Each input is either
 stored as a correct, reviewable document or refused with a one-line error that says what to
 do, and a refusal (or a failure half-way) leaves no document or segment behind. The running
 app is also sent uploads of a wrong type and over the size limit directly, past the browser.
@@ -15,9 +16,12 @@ import httpx
 import pytest
 
 from workbench import pipeline
+from workbench.corpus import OfficialCorpus
 from workbench.errors import InputError
 from workbench.ingest import DEFAULT_MAX_BYTES, read_article
 from workbench.store import Store
+
+CORPUS = OfficialCorpus.load()  # the shipped official corpus, so articles are aligned as in the app
 
 
 def table_counts(store: Store) -> dict[str, int]:
@@ -40,7 +44,7 @@ def upload(tmp_path, data: bytes, name: str = "article.txt"):
 def assert_refused_and_nothing_stored(store: Store, make_article, message: str) -> None:
     before = table_counts(store)
     with pytest.raises(InputError, match=message) as err:
-        pipeline.process_article(make_article(), store=store, corpus=None)
+        pipeline.process_article(make_article(), store=store, corpus=CORPUS)
     shown = str(err.value)
     assert "\n" not in shown and "; " in shown  # one line: the problem; then what to do
     assert table_counts(store) == before
@@ -63,7 +67,7 @@ def test_bad_uploads_are_refused_and_nothing_stored(store, tmp_path, data, messa
 def test_utf16_upload_with_bom_is_stored_as_text(store, tmp_path):
     text = "China will review export applications. 中方将依法审批。"
     doc_id = pipeline.process_article(upload(tmp_path, codecs.BOM_UTF16_LE + text.encode("utf-16-le")),
-                                      store=store, corpus=None)
+                                      store=store, corpus=CORPUS)
     assert store.document(doc_id).source_text == text
     assert "".join(stored_segments(store, doc_id)).replace(" ", "") == text.replace(" ", "")
 
@@ -78,6 +82,7 @@ def test_five_megabyte_upload_is_stored_whole(store, tmp_path):
         paragraphs.append(paragraph)
         size += len(paragraph)
         i += 1
+    # Without the corpus: aligning 100,000 sentences takes minutes, and alignment is tested on the others.
     doc_id = pipeline.process_article(upload(tmp_path, "".join(paragraphs).encode()), store=store, corpus=None)
     segments = stored_segments(store, doc_id)
     assert len(segments) == 2 * len(paragraphs)
@@ -86,16 +91,17 @@ def test_five_megabyte_upload_is_stored_whole(store, tmp_path):
 
 def test_single_50000_character_line_is_one_reviewable_segment(store):
     line = " ".join(f"word{i}" for i in range(9000))[:50_000].strip()
-    doc_id = pipeline.process_article(line, store=store, corpus=None)
+    doc_id = pipeline.process_article(line, store=store, corpus=CORPUS)
     view = pipeline.open_document(store, doc_id)
     assert [row.segment.text for row in view.rows] == [line]
     assert len(view.document.title) <= pipeline.TITLE_CHARS
 
 
+@pytest.mark.slow  # the tiny random model decodes gibberish to its length limit
 def test_controls_are_dropped_emoji_and_mixed_scripts_kept_and_translated(store, tiny_translator):
     pasted = ("U\u200b.S.\u2066 tariffs\u2069 rose 🚢📈 on Friday\u202e. "
               "The Ministry of Commerce (商务部, МИНКОМ, وزارة التجارة) said 稀土 exports resumed.")
-    doc_id = pipeline.process_article(pasted, store=store, translator=tiny_translator, corpus=None)
+    doc_id = pipeline.process_article(pasted, store=store, translator=tiny_translator, corpus=CORPUS)
     view = pipeline.open_document(store, doc_id)
     assert [row.segment.text for row in view.rows] == [
         "U.S. tariffs rose 🚢📈 on Friday.",
@@ -112,7 +118,7 @@ def test_html_with_scripts_and_event_handlers_stores_only_the_text(store):
               '<script>fetch("/steal?c=" + document.cookie)</script>'
               '<img src=x onerror="alert(2)"><p>Both sides <a href="javascript:alert(3)">agreed</a>.</p>'
               '<style>p{display:none}</style></body></html>')
-    doc_id = pipeline.process_article(pasted, store=store, corpus=None)
+    doc_id = pipeline.process_article(pasted, store=store, corpus=CORPUS)
     assert stored_segments(store, doc_id) == ["China and the United States met in London.", "Both sides agreed."]
     record = store.document(doc_id)
     assert record.source_format == "html" and record.title == "Trade talks"
@@ -123,7 +129,7 @@ def test_html_with_scripts_and_event_handlers_stores_only_the_text(store):
 def test_markdown_with_embedded_html_stores_only_the_text(store):
     pasted = ("# Trade talks\n\nThe **talks** ended on *Tuesday*.\n\n"
               "<script>alert(1)</script>\n<img src=x onerror=alert(2)>\n\n- Both sides <b>agreed</b>.\n")
-    doc_id = pipeline.process_article(pasted, store=store, corpus=None)
+    doc_id = pipeline.process_article(pasted, store=store, corpus=CORPUS)
     segments = stored_segments(store, doc_id)
     assert segments == ["Trade talks", "The talks ended on Tuesday.", "Both sides agreed."]
     assert store.document(doc_id).source_format == "markdown"
@@ -138,7 +144,7 @@ def test_a_translator_failing_half_way_leaves_nothing_in_the_store(store):
     before = table_counts(store)
     with pytest.raises(RuntimeError, match="backend crashed"):
         pipeline.process_article("First sentence here. Second sentence here.", store=store,
-                                 translator=FailingTranslator(), corpus=None)
+                                 translator=FailingTranslator(), corpus=CORPUS)
     assert table_counts(store) == before
 
 
