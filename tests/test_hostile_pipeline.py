@@ -2,10 +2,10 @@
 
 Pasted text goes to :func:`workbench.pipeline.process_article` (aligned against the shipped
 official corpus) as the UI sends it; uploads are read with :func:`workbench.ingest.read_article`
-first, as the UI does. Each input is either
-stored as a correct, reviewable document or refused with a one-line error that says what to
-do, and a refusal (or a failure half-way) leaves no document or segment behind. The running
-app is also sent uploads of a wrong type and over the size limit directly, past the browser.
+first, as the UI does. Each input is either stored as a correct, reviewable document or
+refused with a one-line error that says what to do, and a refusal (or a failure half-way)
+leaves no document or segment behind. The running app is also sent uploads of a wrong type
+and over the size limit directly, past the browser.
 """
 
 from __future__ import annotations
