@@ -1,9 +1,11 @@
-"""A process killed (SIGKILL) in the middle of review saves loses nothing it acknowledged.
+"""A process killed (SIGKILL) while writing loses nothing it acknowledged and leaves nothing half-done.
 
-The writers are real processes running the UI's save path (:func:`workbench.pipeline.save_review`
-over a :class:`~workbench.store.Store`); each prints one ``ack`` line after a save returns,
-that is after its commit. The test kills them mid-burst, then checks the database is intact
-and holds every acknowledged save, exactly as acknowledged.
+The writers are real processes running the UI's code paths. Review savers call
+:func:`workbench.pipeline.save_review` and print one line after each save returns, that is
+after its commit; the test kills them mid-burst, then checks the database is intact and holds
+every acknowledged save, exactly as acknowledged. An article processor is killed while its
+50,000 sentences are being stored: the document is then there whole or not at all.
+(Killing a batch translation is tested in ``tests/test_batch_translate.py``.)
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.fixtures.store import sample_document
@@ -24,6 +27,8 @@ from workbench.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 ACKS_BEFORE_KILL = 60
 ROUNDS = 3
+ARTICLE_PARAGRAPHS = 25_000  # two sentences each; storing them takes a moment to kill into
+KILL_DELAYS_S = (0.05, 0.15, 0.3, 0.6)  # after segmenting ends, i.e. while the document is being stored
 
 
 def save_burst(db: str, reviewer: str, own_segment: int, shared_segment: int) -> None:
@@ -98,3 +103,40 @@ def test_killed_writers_lose_no_acknowledged_save_and_leave_an_intact_database(t
                 # may or may not have committed, but numbering never skips or repeats.
                 assert acked.items() <= stored.items()
                 assert sorted(stored) == list(range(1, len(stored) + 1))
+
+
+def process_and_report(db: str, article: str) -> None:
+    """Process an article file into the store, printing each progress stage (run by the test, then killed)."""
+    from workbench.ingest import read_article
+
+    pipeline.process_article(read_article(article), store=Store(db), corpus=None,
+                             progress=lambda stage, done, total: print(stage, total, flush=True))
+
+
+def test_killed_while_storing_an_article_leaves_it_whole_or_absent(tmp_path):
+    article = tmp_path / "long.txt"
+    article.write_text("".join(f"Exports of item {i} rose {i % 97} percent in May. Officials met on June "
+                               f"{i % 28 + 1}.\n\n" for i in range(ARTICLE_PARAGRAPHS)), encoding="utf-8")
+    for round_, delay in enumerate(KILL_DELAYS_S):
+        db = tmp_path / f"review-{round_}.db"
+        code = ("from tests.test_crash_safety import process_and_report; "
+                f"process_and_report({str(db)!r}, {str(article)!r})")
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            stage, total = proc.stdout.readline().split()
+            assert stage == "segment" and int(total) == 2 * ARTICLE_PARAGRAPHS
+            time.sleep(delay)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            proc.stdout.close()
+
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        with Store(db, read_only=True) as store:
+            documents = store.list_documents()
+            assert [d.segments for d in documents] in ([], [2 * ARTICLE_PARAGRAPHS])
+            orphans = store.connection().execute(
+                "SELECT COUNT(*) FROM segments WHERE document_id NOT IN (SELECT id FROM documents)").fetchone()[0]
+            assert orphans == 0
