@@ -158,3 +158,19 @@ def test_imported_translations_are_quality_checked(sample_store):
     flagged = pipeline.filter_rows(pipeline.open_document(sample_store, "doc-sample").rows, "flagged")
     assert [r.segment.position for r in flagged] == [2]
     assert "number" in {f["check"] for f in flagged[0].flags}
+
+
+def test_riskiest_first_puts_flagged_and_untranslated_segments_ahead(sample_store):
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    lines = [json.dumps({"source": rows[2].segment.text, "translation": "会谈在伦敦举行。", "score": -0.1},
+                        ensure_ascii=False)]
+    pipeline.import_translations(sample_store, "doc-sample", lines)  # drops the numbers 9 and 10
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    risks = [pipeline.segment_risk(r) for r in rows]
+    assert risks[2].score > risks[1].score and risks[2].reasons[0].signal == "number"
+    assert [r.segment.position for r in pipeline.order_rows(rows, "document")] == [0, 1, 2]
+    by_risk = [r.segment.position for r in pipeline.order_rows(rows, "risk")]
+    assert by_risk.index(2) < by_risk.index(1)
+    assert by_risk == sorted(range(3), key=lambda i: -risks[i].score)
+    with pytest.raises(InputError, match="unknown order"):
+        pipeline.order_rows(rows, "alphabetical")

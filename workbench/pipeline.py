@@ -37,6 +37,7 @@ from workbench.store import (
 ProgressFn = Callable[[str, int, int], None]
 ACTIONS = ("edit", "accept_mt", "use_official", "approve", "reject", "revert")
 FILTERS = ("all", "unreviewed", "official", "flagged")
+ORDERS = ("document", "risk")
 TITLE_CHARS = 100
 # Translation flags that describe how MT was made rather than a problem with it.
 INFO_FLAGS = frozenset({"cached", "passthrough", "split"})
@@ -200,6 +201,28 @@ def open_segment(store: Store, segment_id: int) -> SegmentView:
     """One segment as :func:`open_document` shows it, read fresh from the store."""
     return SegmentView(store.segment(segment_id), store.translation(segment_id),
                        tuple(store.segment_links(segment_id)), store.review(segment_id))
+
+
+def segment_risk(row: SegmentView):
+    """How likely the segment's MT needs work (:class:`workbench.risk.Risk`); None without MT."""
+    from workbench.qa import QAFlag
+    from workbench.risk import assess_risk
+
+    if row.mt is None:
+        return None
+    flags = [QAFlag(**flag) for flag in row.flags if isinstance(flag, dict)]
+    return assess_risk(row.mt.text, flags=flags, confidence=row.mt.score,
+                       official=row.official.text if row.official else None)
+
+
+def order_rows(rows: Sequence[SegmentView], order: str = "document") -> list[SegmentView]:
+    """Rows in document order, or riskiest first (``risk``); rows without MT count as riskiest."""
+    if order not in ORDERS:
+        raise InputError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
+    if order == "document":
+        return list(rows)
+    scores = [segment_risk(row) for row in rows]
+    return [row for _, row in sorted(zip(scores, rows), key=lambda pair: -(pair[0].score if pair[0] else 1.0))]
 
 
 def filter_rows(rows: Sequence[SegmentView], kind: str = "all") -> list[SegmentView]:

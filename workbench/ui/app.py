@@ -35,6 +35,7 @@ class ReviewSession:
 
     doc_id: str | None = None
     filter: str = "all"
+    order: str = "document"
     segment_ids: list[int] = field(default_factory=list)  # visible segments, in order, after the filter
     index: int = 0
     base_revision: int = 0  # the revision the editor was loaded from
@@ -90,6 +91,8 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                     filter_choice = gr.Radio(
                         [("all", "all"), ("not yet reviewed", "unreviewed"), ("has official wording", "official"),
                          ("has QA flags", "flagged")], value="all", label="Show", elem_id="filter", scale=3)
+                    order_choice = gr.Radio([("document order", "document"), ("riskiest first", "risk")],
+                                            value="document", label="Order", elem_id="order", scale=2)
                     page_prev = gr.Button("◀ page", elem_id="page-prev", size="sm", scale=0, min_width=80)
                     page_info = gr.HTML(elem_id="page-info")
                     page_next = gr.Button("page ▶", elem_id="page-next", size="sm", scale=0, min_width=80)
@@ -133,7 +136,10 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
         process.click(handlers.process, inputs=[source, upload, session, remembered],
                       outputs=[documents, store_info, tabs, *screen])
         open_button.click(handlers.open, inputs=[documents, session, remembered], outputs=[tabs, *screen])
-        filter_choice.change(handlers.set_filter, inputs=[filter_choice, session, remembered], outputs=screen)
+        filter_choice.change(handlers.set_view, inputs=[filter_choice, order_choice, session, remembered],
+                             outputs=screen)
+        order_choice.change(handlers.set_view, inputs=[filter_choice, order_choice, session, remembered],
+                            outputs=screen)
         grid.select(handlers.select_row, inputs=[session, remembered], outputs=screen)
         for button, step in ((prev_button, -1), (next_button, 1), (page_prev, -PAGE_SIZE), (page_next, PAGE_SIZE)):
             button.click(handlers.mover(step), inputs=[session, remembered], outputs=screen)
@@ -226,9 +232,11 @@ class _Handlers:
             score = f", score {row.mt.score:.2f}" if row.mt.score is not None else ""
             mt_label = f"Machine translation ({row.mt.origin}: {row.mt.model or 'unknown model'}{score})"
         history = self.res.store.revisions(row.segment.id)
+        risk = pipeline.segment_risk(row)
         out.update({
             header_c: (f"<div><b>Segment {row.segment.position + 1} of {len(view.rows)}</b> "
-                       f"({session.index + 1} of {len(visible)} shown) · {render.state_badge(row)}</div>"),
+                       f"({session.index + 1} of {len(visible)} shown) · {render.state_badge(row)}"
+                       f"{render.risk_line(risk)}</div>"),
             english_c: row.segment.text,
             mt_c: gr.Textbox(value=row.mt.text if row.mt else "", label=mt_label),
             flags_c: render.flags_line(row),
@@ -244,7 +252,8 @@ class _Handlers:
 
     def _open(self, doc_id: str, session: ReviewSession, segment_id: int | None = None) -> ReviewSession:
         view = pipeline.open_document(self.res.store, doc_id)
-        ids = [r.segment.id for r in pipeline.filter_rows(view.rows, session.filter)]
+        rows = pipeline.order_rows(pipeline.filter_rows(view.rows, session.filter), session.order)
+        ids = [r.segment.id for r in rows]
         index = ids.index(segment_id) if segment_id in ids else 0
         return dataclasses.replace(session, doc_id=doc_id, segment_ids=ids, index=index)
 
@@ -293,9 +302,9 @@ class _Handlers:
             return self._render(session, remembered, str(err), "error")
         return {self.screen.tabs: gr.Tabs(selected="review"), **self._render(session, remembered)}
 
-    def set_filter(self, kind: str, session: ReviewSession, remembered: dict) -> dict:
-        """Show only the segments matching the filter."""
-        session = dataclasses.replace(session, filter=kind)
+    def set_view(self, kind: str, order: str, session: ReviewSession, remembered: dict) -> dict:
+        """Show only the segments matching the filter, in the chosen order."""
+        session = dataclasses.replace(session, filter=kind, order=order)
         if session.doc_id is None:
             return self._render(session, remembered)
         return self._render(self._open(session.doc_id, session, session.segment_id), remembered)

@@ -137,6 +137,14 @@ def diffs(row: SegmentView, final: str) -> str:
     return "".join(parts) or '<div class="wb-diff">Nothing to compare yet.</div>'
 
 
+def risk_line(risk) -> str:
+    """`` · risk 0.72 (number, confidence)``: the segment's risk and its main reasons; empty without MT."""
+    if risk is None:
+        return ""
+    reasons = ", ".join(text(r.signal) for r in risk.reasons[:3])
+    return f' · <span class="wb-risk">risk {risk.score:.2f}</span>' + (f" ({reasons})" if reasons else "")
+
+
 def flags_line(row: SegmentView) -> str:
     """The QA flags of the MT, one per line."""
     if not row.flags:
@@ -185,6 +193,7 @@ CSS = """
 .wb-label { font-size: .85em; color: #6b7280; margin-bottom: 4px; }
 .wb-keys { font-size: .8em; color: #6b7280; }
 .wb-flags { color: #b45309; margin: 0; }
+.wb-risk { font-weight: 600; color: #b45309; }
 """
 
 # Keyboard: Ctrl/Cmd+Enter approves and moves on; Alt+↓ / Alt+↑ move between segments.
