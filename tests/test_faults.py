@@ -34,7 +34,7 @@ def ui(sample_store):
 
     app = build_app(Resources(sample_store, None, None))
     opened = call(app, "open-document", "doc-sample", ReviewSession(), {})
-    return app, state_of(opened)
+    return app, opened["State"]
 
 
 def handler(app, button_id: str):
@@ -45,16 +45,15 @@ def handler(app, button_id: str):
     raise AssertionError(f"no handler for #{button_id}")
 
 
-def call(app, button_id: str, *args):
-    """Run the button's handler on this thread (so it uses this thread's store connection)."""
+def call(app, button_id: str, *args) -> dict:
+    """Run the button's handler on this thread (so it uses this thread's store connection).
+
+    Returns the updates by elem_id (by component type for those without one, like the session state).
+    """
     fn, outputs = handler(app, button_id)
     result = fn(*args)
     return {getattr(component, "elem_id", None) or type(component).__name__: result[component]
             for component in outputs if component in result}
-
-
-def state_of(outputs: dict):
-    return outputs["State"]
 
 
 def save_edit(app, session, text: str) -> dict:
