@@ -174,3 +174,15 @@ def test_riskiest_first_puts_flagged_and_untranslated_segments_ahead(sample_stor
     assert by_risk == sorted(range(3), key=lambda i: -risks[i].score)
     with pytest.raises(InputError, match="unknown order"):
         pipeline.order_rows(rows, "alphabetical")
+
+
+def test_inserted_official_wording_keeps_its_citation(sample_store):
+    seg = pipeline.open_document(sample_store, "doc-sample").rows[1].segment.id
+    citation = {"doc_id": "mofcom-2025-04-16-qa-245pct", "version": "v1", "sentence_ids": [6]}
+    review = pipeline.save_review(sample_store, seg, action="insert_official", text="中方将坚决反制。", citation=citation,
+                                  reviewer="ana", base_revision=0)
+    assert (review.text, review.citation) == ("中方将坚决反制。", citation)
+    assert sample_store.revisions(seg)[0].citation == citation
+    with pytest.raises(InputError, match="needs its citation"):
+        pipeline.save_review(sample_store, seg, action="insert_official", text="无出处", reviewer="ana",
+                             base_revision=1)

@@ -6,6 +6,7 @@ Each test starts ``python app.py`` on a free local port with a temporary databas
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 
@@ -216,7 +217,7 @@ def test_hostile_article_mt_and_corpus_render_as_text_and_offline_mode_is_honest
     page.context.close()
 
 
-def test_with_credentials_the_login_name_is_the_reviewer_of_an_uploaded_page(browser, start_app, expect):
+def test_with_credentials_the_login_name_is_the_reviewer_of_an_uploaded_page_and_a_cited_insert(browser, start_app, expect):
     app = start_app("--auth", "ana.li:s3cret", "--no-mt")
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -239,7 +240,19 @@ def test_with_credentials_the_login_name_is_the_reviewer_of_an_uploaded_page(bro
     page.locator("#final textarea").fill("商务部发表声明。")
     page.locator("#save").click()
     expect(page.locator("#status")).to_contain_text("Saved revision 1")
+
+    # Official wording found by searching the corpus goes in with its citation.
+    page.get_by_role("button", name="Search the official corpus").click()
+    page.locator("#corpus-search-query textarea").fill("奉陪到底")
+    page.locator("#corpus-search-run").click()
+    page.get_by_role("gridcell").filter(has_text="奉陪到底").first.click()
+    page.locator("#corpus-search-insert").click()
+    expect(page.locator("#status")).to_contain_text("Saved revision 2")
+    expect(page.locator("#final textarea")).to_have_value(re.compile("奉陪到底"))
     with Store(app.db, read_only=True) as store:
         segment = store.segments(store.list_documents()[0].id)[0].id
-        assert [r.reviewer for r in store.revisions(segment)] == ["ana.li"]
+        history = store.revisions(segment)
+    assert [(r.reviewer, r.action) for r in history] == [("ana.li", "edit"), ("ana.li", "insert_official")]
+    assert "奉陪到底" in history[1].text and history[1].citation["doc_id"].startswith("mofcom-")
+    assert history[1].citation["version"] and history[1].citation["sentence_ids"]
     context.close()

@@ -35,7 +35,7 @@ from workbench.store import (
 
 # progress(stage, done, total); stages: "segment", "translate", "align", "store"
 ProgressFn = Callable[[str, int, int], None]
-ACTIONS = ("edit", "accept_mt", "use_official", "approve", "reject", "revert")
+ACTIONS = ("edit", "accept_mt", "use_official", "insert_official", "approve", "reject", "revert")
 FILTERS = ("all", "unreviewed", "official", "flagged")
 ORDERS = ("document", "risk")
 TITLE_CHARS = 100
@@ -241,12 +241,14 @@ def filter_rows(rows: Sequence[SegmentView], kind: str = "all") -> list[SegmentV
 # --- review actions ----------------------------------------------------------------------------------
 
 def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, base_revision: int,
-                text: str | None = None, link_id: int | None = None, revision: int | None = None) -> Review:
+                text: str | None = None, link_id: int | None = None, revision: int | None = None,
+                citation: dict | None = None) -> Review:
     """Apply one reviewer action to a segment and store it as a new revision.
 
     * ``edit``: save ``text`` as the final Chinese (state ``edited``).
     * ``accept_mt``: take the machine translation as the final Chinese.
     * ``use_official``: take the official wording of link ``link_id`` (default: the best), with its citation.
+    * ``insert_official``: save ``text`` found elsewhere in the corpus with its ``citation`` (needs ``doc_id``).
     * ``approve`` / ``reject``: save ``text`` (default: the current final text) with that state.
     * ``revert``: bring back the text of revision ``revision`` (as a new revision; history is kept).
 
@@ -257,6 +259,7 @@ def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, ba
         raise InputError(f"unknown review action {action!r}; use one of {', '.join(ACTIONS)}")
     view = open_segment(store, segment_id)
     current = view.review
+    cited = citation
     citation = current.citation
     if action == "edit":
         final, state = _required(text), "edited"
@@ -269,6 +272,10 @@ def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, ba
     elif action == "use_official":
         link = _pick_link(view, link_id)
         final, state, citation = link.text, "edited", citation_for(link)
+    elif action == "insert_official":
+        if not cited or not cited.get("doc_id"):
+            raise InputError("official wording needs its citation (the document it comes from); pick a search result")
+        final, state, citation = _required(text), "edited", dict(cited)
     elif action == "revert":
         final, state, citation = _reverted(store, segment_id, revision)
     else:  # approve / reject

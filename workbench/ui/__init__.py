@@ -48,6 +48,7 @@ def serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from workbench import pipeline
     from workbench.corpus import OfficialCorpus
+    from workbench.corpus_search import SearchIndex
     from workbench.store import Store
     from workbench.ui.app import Resources, build_app
     from workbench.ui.render import CSS, KEYBOARD_JS
@@ -61,7 +62,8 @@ def serve(args: argparse.Namespace) -> int:
         translator, reason = None, "It was switched off for this session (--no-mt)."
     else:
         translator, reason = pipeline.load_translator_or_none(args.model, args.backend, store=store)
-    app = build_app(Resources(store, corpus, translator, reason), auth_enabled=auth is not None)
+    search_index = SearchIndex.build(corpus)
+    app = build_app(Resources(store, corpus, translator, reason, search_index), auth_enabled=auth is not None)
     app.queue(default_concurrency_limit=4)
     app.launch(server_name=host, server_port=port, auth=auth, max_file_size=MAX_UPLOAD, css=CSS, head=KEYBOARD_JS,
                show_error=True)

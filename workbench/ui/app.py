@@ -16,6 +16,7 @@ import gradio as gr
 
 from workbench import pipeline
 from workbench.corpus import OfficialCorpus
+from workbench.corpus_search_panel import build_search_panel
 from workbench.errors import ConflictError, InputError, WorkbenchError
 from workbench.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_article
 from workbench.store import Store
@@ -34,6 +35,7 @@ class ReviewSession:
     """What one browser tab is looking at."""
 
     doc_id: str | None = None
+    login: str | None = None  # the authenticated user, when the app requires login
     filter: str = "all"
     order: str = "document"
     segment_ids: list[int] = field(default_factory=list)  # visible segments, in order, after the filter
@@ -54,6 +56,7 @@ class Resources:
     corpus: OfficialCorpus | None
     translator: object | None
     offline_reason: str | None = None
+    search_index: object | None = None  # workbench.corpus_search.SearchIndex, for the search panel
 
 
 def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
@@ -122,6 +125,8 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                 with gr.Row():
                     revisions = gr.Dropdown(label="History", choices=[], elem_id="revisions", scale=3)
                     revert = gr.Button("Revert to this revision", elem_id="revert", scale=1)
+                with gr.Accordion("Search the official corpus and insert a sentence with its citation", open=False):
+                    search_panel = build_search_panel(lambda: resources.search_index)
                 with gr.Accordion("Import translations (batch JSONL: id, source, translation, model, backend, score)",
                                   open=False):
                     import_file = gr.File(label="JSONL file", type="filepath", file_types=list(IMPORT_SUFFIXES),
@@ -150,6 +155,7 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                          outputs=screen)
         final.input(handlers.live_diff, inputs=[final, session], outputs=[diff])
         reviewer.change(handlers.remember_reviewer, inputs=[reviewer, remembered], outputs=[remembered])
+        search_panel.on_insert(handlers.insert_official, inputs=[final, reviewer, session, remembered], outputs=screen)
         import_button.click(handlers.import_jsonl, inputs=[import_file, session, remembered], outputs=screen)
     return app
 
@@ -266,7 +272,7 @@ class _Handlers:
         name = user or remembered.get("reviewer")
         # Without a name to fill in, leave the box alone: the reviewer may be typing already.
         out = {self.screen.reviewer: name if name else gr.skip(), **self._documents_update()}
-        session = ReviewSession()
+        session = ReviewSession(login=user)
         # A link with ?doc=ID opens that document; otherwise the one this browser had open.
         doc_id = request.query_params.get("doc") or remembered.get("doc_id")
         if doc_id and self.res.store.has_document(doc_id):
@@ -332,29 +338,41 @@ class _Handlers:
         """A handler that applies a review action to the segment in the editor."""
         def act(final: str, revision: int | None, reviewer: str, session: ReviewSession, remembered: dict,
                 request: gr.Request) -> dict:
-            if session.segment_id is None:
-                return self._render(session, remembered, "Open a document first.", "warn")
+            text = final if action in ("edit", "approve", "reject") else None
+            # The login name, when there is one, is who saves: the name box cannot override it.
             name = getattr(request, "username", None) or reviewer
-            try:
-                review = pipeline.save_review(
-                    self.res.store, session.segment_id, action=action, reviewer=name,
-                    base_revision=session.base_revision, text=final if action in ("edit", "approve", "reject") else None,
-                    revision=revision)
-            except ConflictError as err:
-                # Keep the reviewer's own text in the editor; the message shows the other version.
-                # The editor is now based on their revision, so saving again is a deliberate choice.
-                note = (f"{err} Your text is still in the editor: save again to replace theirs "
-                        "(theirs stays in the history).")
-                return self._render(session, remembered, note, "error", keep_final=final)
-            except InputError as err:
-                return self._render(session, remembered, str(err), "warn", keep_final=final)
-            except WorkbenchError as err:
-                return self._render(session, remembered, str(err), "error", keep_final=final)
-            note = f"Saved revision {review.revision} ({review.state})."
-            if then_next and session.index + 1 < len(session.segment_ids):
-                session = dataclasses.replace(session, index=session.index + 1)
-            return self._render(session, remembered, note)
+            return self._apply(action, session, remembered, name, final, text=text, revision=revision,
+                               then_next=then_next)
         return act
+
+    def insert_official(self, text: str, citation: dict, final: str, reviewer: str, session: ReviewSession,
+                        remembered: dict) -> dict:
+        """Save a sentence found by corpus search as the final Chinese, with its citation."""
+        return self._apply("insert_official", session, remembered, reviewer, final, text=text, citation=citation)
+
+    def _apply(self, action: str, session: ReviewSession, remembered: dict, reviewer: str, final: str, *,
+               text: str | None = None, revision: int | None = None, citation: dict | None = None,
+               then_next: bool = False) -> dict:
+        if session.segment_id is None:
+            return self._render(session, remembered, "Open a document first.", "warn")
+        try:
+            review = pipeline.save_review(
+                self.res.store, session.segment_id, action=action, reviewer=session.login or reviewer,
+                base_revision=session.base_revision, text=text, revision=revision, citation=citation)
+        except ConflictError as err:
+            # Keep the reviewer's own text in the editor; the message shows the other version.
+            # The editor is now based on their revision, so saving again is a deliberate choice.
+            note = (f"{err} Your text is still in the editor: save again to replace theirs "
+                    "(theirs stays in the history).")
+            return self._render(session, remembered, note, "error", keep_final=final)
+        except InputError as err:
+            return self._render(session, remembered, str(err), "warn", keep_final=final)
+        except WorkbenchError as err:
+            return self._render(session, remembered, str(err), "error", keep_final=final)
+        note = f"Saved revision {review.revision} ({review.state})."
+        if then_next and session.index + 1 < len(session.segment_ids):
+            session = dataclasses.replace(session, index=session.index + 1)
+        return self._render(session, remembered, note)
 
     def live_diff(self, final: str, session: ReviewSession) -> str:
         """Refresh the diffs while the reviewer types."""
