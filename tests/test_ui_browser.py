@@ -106,6 +106,11 @@ def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app
     expect(page.locator("#doc-progress")).to_contain_text("1 / ")
     page.screenshot(path=str(artifacts_dir / "review-demo-article.png"), full_page=True)
 
+    # Riskiest first keeps the editor on its segment and shows the risk with its reasons.
+    page.locator("#order").get_by_text("riskiest first").click()
+    expect(page.locator("#segment-header")).to_contain_text("risk ")
+    expect(page.locator("#final textarea")).to_have_value(edited)
+
     with Store(app.db, read_only=True) as store:
         doc = store.list_documents()[0]
         history = [r for s in store.segments(doc.id) for r in store.revisions(s.id)]
