@@ -48,8 +48,8 @@ class _Piece:
     terms: tuple[str, ...]
     text: str = ""
     score: float = 0.0
+    output_length: int = 0
     runaway: bool = False
-    missing: tuple[str, ...] = ()
 
 
 class Translator:
@@ -95,24 +95,14 @@ class Translator:
             progress(done, len(texts))
 
         pieces_of = {i: self._pieces(i, texts[i], terms[i]) for i in todo}
-        waiting = {i: len(p) for i, p in pieces_of.items()}
-        all_pieces = [p for ps in pieces_of.values() for p in ps]
-        # Term-carrying pieces decode with several hypotheses, so batch them apart; similar lengths pad least.
-        all_pieces.sort(key=lambda p: (bool(p.terms), len(p.tokens)))
-        size = self.options.batch_size
-        for start in range(0, len(all_pieces), size):
-            batch = all_pieces[start:start + size]
-            hyps = self.backend.translate_batch([p.tokens for p in batch], [p.terms for p in batch])
-            for piece, hyp in zip(batch, hyps):
-                piece.text, piece.score, piece.missing = hyp.text, hyp.score, hyp.terms_missing
-                piece.runaway = looks_runaway(len(piece.tokens), hyp.tokens, max_ratio=self.options.max_length_ratio,
-                                              slack=self.options.length_slack)
-                waiting[piece.segment] -= 1
-                if waiting[piece.segment] == 0:
-                    done += 1
+
+        def segment_done() -> None:
+            nonlocal done
+            done += 1
             if progress:
                 progress(done, len(texts))
 
+        self._decode(pieces_of, segment_done)
         fresh = []
         for i, pieces in pieces_of.items():
             results[i] = self._join(texts[i], pieces, terms[i])
@@ -120,6 +110,24 @@ class Translator:
         if self.cache is not None and fresh:
             self.cache.put_many(self.identity, fresh)
         return results  # type: ignore[return-value]  # every slot is filled above
+
+    def _decode(self, pieces_of: dict[int, list[_Piece]], segment_done: Callable[[], None]) -> None:
+        """Fill in every piece's translation, batch by batch; ``segment_done`` as segments complete."""
+        waiting = {i: len(p) for i, p in pieces_of.items()}
+        pieces = [p for ps in pieces_of.values() for p in ps]
+        # Term-carrying pieces decode with several hypotheses, so batch them apart; similar lengths pad least.
+        pieces.sort(key=lambda p: (bool(p.terms), len(p.tokens)))
+        size = self.options.batch_size
+        for start in range(0, len(pieces), size):
+            batch = pieces[start:start + size]
+            hyps = self.backend.translate_batch([p.tokens for p in batch], [p.terms for p in batch])
+            for piece, hyp in zip(batch, hyps):
+                piece.text, piece.score, piece.output_length = hyp.text, hyp.score, len(hyp.tokens)
+                piece.runaway = looks_runaway(len(piece.tokens), hyp.tokens, max_ratio=self.options.max_length_ratio,
+                                              slack=self.options.length_slack)
+                waiting[piece.segment] -= 1
+                if waiting[piece.segment] == 0:
+                    segment_done()
 
     def _pieces(self, segment: int, text: str, terms: tuple[str, ...]) -> list[_Piece]:
         parts = [p.strip() for p in split_for_model(text, self.backend.count_tokens, self.options.max_source_tokens)]
@@ -130,8 +138,8 @@ class Translator:
 
     def _join(self, source: str, pieces: list[_Piece], terms: tuple[str, ...]) -> Translation:
         text = normalize_zh_punctuation("".join(p.text for p in pieces))
-        # Average log-prob of the whole: the pieces' averages weighted by their lengths.
-        weights = [max(1, len(p.tokens)) for p in pieces]
+        # Average token log-prob of the whole: the pieces' averages weighted by their output lengths.
+        weights = [max(1, p.output_length) for p in pieces]
         score = sum(p.score * w for p, w in zip(pieces, weights)) / sum(weights)
         flags = []
         if len(pieces) > 1:
