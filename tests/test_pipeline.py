@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.conftest import DEMO_ARTICLE
+from tests.fixtures.store import sample_document
 from workbench import pipeline
 from workbench.errors import ConflictError, InputError
 
@@ -20,7 +21,8 @@ def test_article_without_model_becomes_a_reviewable_document(store):
     assert view.document.metadata["dropped_duplicates"] == 7  # the scraped article repeats its headline and six paragraphs
     assert any("review and approve applications for the export of controlled items" in r.segment.text
                for r in view.rows)
-    assert all(r.mt is None and r.review.state == "new" and r.draft == "" for r in view.rows)
+    assert all(r.mt is None and r.review.state == "new" for r in view.rows)
+    assert {pipeline.suggested_draft(r, []) for r in view.rows} == {("", "none")}
     assert stages[0] == "segment" and stages[-1] == "store"
     # Pasting the same article again reopens it rather than storing a copy.
     assert pipeline.process_article(DEMO_ARTICLE.read_text(encoding="utf-8"), store=store, corpus=None) == doc_id
@@ -35,7 +37,8 @@ def test_empty_article_is_refused_and_nothing_stored(store):
 
 def test_review_actions_build_an_auditable_history(sample_store):
     row = pipeline.open_document(sample_store, "doc-sample").rows[0]
-    assert row.draft == "机器译文0" and row.official.text.startswith("中方将依法审批")
+    assert pipeline.suggested_draft(row, []) == ("机器译文0", "mt")
+    assert row.official.text.startswith("中方将依法审批")
     seg = row.segment.id
     r = pipeline.save_review(sample_store, seg, action="accept_mt", reviewer="ana", base_revision=0)
     assert (r.text, r.state, r.citation) == ("机器译文0", "edited", None)
@@ -119,7 +122,7 @@ def test_article_with_the_tiny_model_stores_mt_with_its_identity(store, tiny_mod
     rows = pipeline.open_document(store, doc_id).rows
     assert all(r.mt is not None and r.mt.text and r.mt.backend == "transformers" and r.mt.origin == "mt"
                for r in rows)
-    assert rows[0].draft == rows[0].mt.text  # the editor starts from the MT
+    assert pipeline.suggested_draft(rows[0], []) == (rows[0].mt.text, "mt")  # the editor starts from the MT
     assert ("translate", 2, 2) in done
     # The translation cache shares the store's database file.
     tables = {r[0] for r in store.connection().execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -186,3 +189,17 @@ def test_inserted_official_wording_keeps_its_citation(sample_store):
     with pytest.raises(InputError, match="needs its citation"):
         pipeline.save_review(sample_store, seg, action="insert_official", text="无出处", reviewer="ana",
                              base_revision=1)
+
+
+def test_approved_segments_fill_in_the_same_sentence_elsewhere_and_offer_similar_ones(sample_store):
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    pipeline.save_review(sample_store, rows[1].segment.id, action="approve", text="美方将取消一系列限制性措施。",
+                         reviewer="ana", base_revision=0)
+    sample_store.add_document(sample_document("doc-later"))  # the same three sentences, later
+    memory = pipeline.load_memory(sample_store)
+    later = pipeline.open_document(sample_store, "doc-later").rows
+    exact = pipeline.memory_matches(memory, later[1])
+    assert exact[0].exact and pipeline.suggested_draft(later[1], exact) == ("美方将取消一系列限制性措施。", "memory")
+    # In the original document the approved segment does not match itself; its own review wins anyway.
+    assert pipeline.memory_matches(memory, rows[1]) == []
+    assert pipeline.suggested_draft(later[0], pipeline.memory_matches(memory, later[0]))[1] == "mt"

@@ -85,3 +85,14 @@ def test_the_same_official_sentence_is_shown_once():
     sentence_link = LinkRecord(3, 7, None, "evil", None, (0,), "中方", 0.7, {}, "t")
     html = render.official_panel(SegmentView(row.segment, None, (quote_link, sentence_link), row.review), corpus)
     assert html.count('class="wb-official-text"') == 1 and "a quote" in html and "score 0.90" in html
+
+
+def test_memory_panel_escapes_and_marks_the_differing_words():
+    from workbench.tm import MemoryEntry, MemoryMatch, Span
+
+    entry = MemoryEntry(f"Tariffs rose {HOSTILE} today.", f"关税{HOSTILE}上涨。", "3", "d")
+    fuzzy = MemoryMatch(entry, 81.5, False, memory_changed=(Span(0, 7, "Tariffs"),))
+    html = render.memory_panel([MemoryMatch(entry, 100.0, True), fuzzy], "memory")
+    assert "<script" not in html and "<img" not in html
+    assert "exact match, filled in" in html and "82% match" in html and "<mark>Tariffs</mark>" in html
+    assert render.memory_panel([], "mt") == ""

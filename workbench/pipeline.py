@@ -62,12 +62,6 @@ class SegmentView:
         """QA flags of the machine translation: problems only, not how it was made (empty without MT)."""
         return tuple(f for f in self.mt.flags if not (isinstance(f, str) and f in INFO_FLAGS)) if self.mt else ()
 
-    @property
-    def draft(self) -> str:
-        """The text to put in the editor: the saved final Chinese, else the MT, else nothing."""
-        if self.review.revision:
-            return self.review.text
-        return self.mt.text if self.mt else ""
 
 
 @dataclass(frozen=True)
@@ -223,6 +217,34 @@ def order_rows(rows: Sequence[SegmentView], order: str = "document") -> list[Seg
         return list(rows)
     scores = [segment_risk(row) for row in rows]
     return [row for _, row in sorted(zip(scores, rows), key=lambda pair: -(pair[0].score if pair[0] else 1.0))]
+
+
+def load_memory(store: Store):
+    """The translation memory of every approved segment in the store (:class:`workbench.tm.TranslationMemory`)."""
+    from workbench.tm import TranslationMemory
+
+    return TranslationMemory.from_store(store)
+
+
+def memory_matches(memory, row: SegmentView) -> list:
+    """Exact and fuzzy memory matches for a segment, best first, its own approved text excluded."""
+    if memory is None:
+        return []
+    return [m for m in memory.lookup(row.segment.text) if m.entry.segment_id != str(row.segment.id)]
+
+
+def suggested_draft(row: SegmentView, matches: Sequence) -> tuple[str, str]:
+    """What the editor starts from, and where it comes from (``review``, ``memory``, ``mt`` or ``none``).
+
+    A saved review always wins; then an exact memory match (filled in, not approved), then
+    the MT. Official wording is offered beside the editor, one click away, rather than filled in.
+    """
+    from workbench.tm import pick_suggestion
+
+    if row.review.revision:
+        return row.review.text, "review"
+    suggestion = pick_suggestion(official=None, memory=matches, mt=row.mt.text if row.mt else None)
+    return suggestion.text, suggestion.origin
 
 
 def filter_rows(rows: Sequence[SegmentView], kind: str = "all") -> list[SegmentView]:

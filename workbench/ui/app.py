@@ -110,6 +110,7 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                         flags = gr.HTML(elem_id="qa-flags")
                     with gr.Column(scale=1):
                         official = gr.HTML(label="Official Chinese", elem_id="official")
+                        memory = gr.HTML(elem_id="memory")
                         final = gr.Textbox(label="Final Chinese (editable)", lines=3, elem_id="final")
                         diff = gr.HTML(elem_id="diff")
                 with gr.Row():
@@ -134,7 +135,8 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                     import_button = gr.Button("Import", elem_id="import")
 
         handlers.screen = _Screen(session, remembered, progress_html, page_info, grid, segment_header, english, mt,
-                                  flags, official, final, diff, revisions, status, reviewer, documents, store_info, tabs)
+                                  flags, official, memory, final, diff, revisions, status, reviewer, documents, store_info,
+                                  tabs)
         screen = handlers.screen.review_outputs()
 
         app.load(handlers.on_load, inputs=[remembered], outputs=[reviewer, documents, store_info, tabs, *screen])
@@ -180,6 +182,7 @@ class _Screen:
     mt: gr.Textbox
     flags: gr.HTML
     official: gr.HTML
+    memory: gr.HTML
     final: gr.Textbox
     diff: gr.HTML
     revisions: gr.Dropdown
@@ -192,7 +195,7 @@ class _Screen:
     def review_outputs(self) -> list:
         """The components every review handler may update."""
         return [self.session, self.remembered, self.progress, self.page, self.grid, self.header, self.english,
-                self.mt, self.flags, self.official, self.final, self.diff, self.revisions, self.status]
+                self.mt, self.flags, self.official, self.memory, self.final, self.diff, self.revisions, self.status]
 
 
 class _Handlers:
@@ -201,13 +204,14 @@ class _Handlers:
     def __init__(self, resources: Resources):
         self.res = resources
         self.screen: _Screen | None = None  # set once the layout exists
+        self.memory = None  # the translation memory, rebuilt whenever a document is opened
 
     # --- rendering ------------------------------------------------------------------------------------
 
     def _render(self, session: ReviewSession, remembered: dict, note: str = "", kind: str = "ok",
                 keep_final: str | None = None) -> dict:
         (session_c, remembered_c, progress_c, page_c, grid_c, header_c, english_c, mt_c, flags_c, official_c,
-         final_c, diff_c, revisions_c, status_c) = self.screen.review_outputs()
+         memory_c, final_c, diff_c, revisions_c, status_c) = self.screen.review_outputs()
         remembered = {**(remembered or {}), "doc_id": session.doc_id, "segment_id": session.segment_id}
         out = {session_c: session, remembered_c: remembered, status_c: render.message(kind, note)}
         if session.doc_id is None:
@@ -227,12 +231,14 @@ class _Handlers:
         })
         if not visible:
             out.update({header_c: "<div>No segment matches this filter.</div>", english_c: "", mt_c: "",
-                        flags_c: "", official_c: "", final_c: "", diff_c: "",
+                        flags_c: "", official_c: "", memory_c: "", final_c: "", diff_c: "",
                         revisions_c: gr.Dropdown(choices=[], value=None)})
             return out
         row = visible[session.index]
         session.base_revision = row.review.revision
-        final_text = row.draft if keep_final is None else keep_final
+        matches = pipeline.memory_matches(self.memory, row)
+        draft, origin = pipeline.suggested_draft(row, matches)
+        final_text = draft if keep_final is None else keep_final
         mt_label = "Machine translation"
         if row.mt is not None:
             score = f", score {row.mt.score:.2f}" if row.mt.score is not None else ""
@@ -247,6 +253,7 @@ class _Handlers:
             mt_c: gr.Textbox(value=row.mt.text if row.mt else "", label=mt_label),
             flags_c: render.flags_line(row),
             official_c: render.official_panel(row, self.res.corpus),
+            memory_c: render.memory_panel(matches, origin),
             final_c: final_text,
             diff_c: render.diffs(row, final_text),
             revisions_c: gr.Dropdown(
@@ -257,6 +264,7 @@ class _Handlers:
         return out
 
     def _open(self, doc_id: str, session: ReviewSession, segment_id: int | None = None) -> ReviewSession:
+        self.memory = pipeline.load_memory(self.res.store)
         view = pipeline.open_document(self.res.store, doc_id)
         rows = pipeline.order_rows(pipeline.filter_rows(view.rows, session.filter), session.order)
         ids = [r.segment.id for r in rows]

@@ -8,6 +8,7 @@ break the layout. These are pure functions: the tests check their escaping direc
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from html import escape
 
 from workbench.corpus import OfficialCorpus
@@ -137,6 +138,34 @@ def diffs(row: SegmentView, final: str) -> str:
     return "".join(parts) or '<div class="wb-diff">Nothing to compare yet.</div>'
 
 
+def memory_panel(matches: Sequence, origin: str) -> str:
+    """Translation-memory matches: the exact one (filled in) and fuzzy ones with the words that differ."""
+    if not matches:
+        return ""
+    items = []
+    for match in matches:
+        if match.exact:
+            label = "exact match, filled in" if origin == "memory" else "exact match"
+            english = text(match.entry.en)
+        else:
+            label = f"{match.similarity:.0f}% match"
+            english = _marked(match.entry.en, match.memory_changed)
+        items.append(f'<li><span class="wb-tm-label">{text(label)}</span> <span lang="zh">{text(match.entry.zh)}</span>'
+                     f'<div class="wb-tm-en">approved for: {english}</div></li>')
+    return f'<div class="wb-label">Translation memory</div><ul class="wb-tm">{"".join(items)}</ul>'
+
+
+def _marked(sentence: str, spans: Sequence) -> str:
+    """``sentence`` escaped, with the ``spans`` (start, end) highlighted."""
+    out, last = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        out.append(text(sentence[last:span.start]))
+        out.append(f'<mark>{text(sentence[span.start:span.end])}</mark>')
+        last = span.end
+    out.append(text(sentence[last:]))
+    return "".join(out)
+
+
 def risk_line(risk) -> str:
     """`` · risk 0.72 (number, confidence)``: the segment's risk and its main reasons; empty without MT."""
     if risk is None:
@@ -193,6 +222,9 @@ CSS = """
 .wb-label { font-size: .85em; color: #6b7280; margin-bottom: 4px; }
 .wb-keys { font-size: .8em; color: #6b7280; }
 .wb-flags { color: #b45309; margin: 0; }
+.wb-tm { margin: 0; padding-left: 1.2em; }
+.wb-tm-label { font-size: .8em; color: #1d4ed8; font-weight: 600; }
+.wb-tm-en { font-size: .8em; color: #6b7280; }
 .wb-risk { font-weight: 600; color: #b45309; }
 """
 
