@@ -203,3 +203,18 @@ def test_approved_segments_fill_in_the_same_sentence_elsewhere_and_offer_similar
     # In the original document the approved segment does not match itself; its own review wins anyway.
     assert pipeline.memory_matches(memory, rows[1]) == []
     assert pipeline.suggested_draft(later[0], pipeline.memory_matches(memory, later[0]))[1] == "mt"
+
+
+def test_export_document_writes_the_approved_segments(sample_store):
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    pipeline.save_review(sample_store, rows[0].segment.id, action="approve", text="定稿。", reviewer="ana",
+                         base_revision=0)
+    pipeline.save_review(sample_store, rows[1].segment.id, action="edit", text="草稿。", reviewer="ana",
+                         base_revision=0)
+    result = pipeline.export_document(sample_store, "doc-sample", "jsonl")
+    lines = [json.loads(line) for line in result.path.read_text(encoding="utf-8").splitlines()]
+    assert [(r["translation"]["en"], r["translation"]["zh"]) for r in lines] == [(rows[0].segment.text, "定稿。")]
+    everything = pipeline.export_document(sample_store, "doc-sample", "tmx", approved_only=False)
+    assert everything.records == 2 and everything.path != result.path
+    with pytest.raises(InputError, match="unknown download format"):
+        pipeline.export_document(sample_store, "doc-sample", "hf")

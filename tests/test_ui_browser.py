@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -105,6 +106,15 @@ def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app
     expect(page.locator("#segment-header")).to_contain_text("Ana Reviewer")
     expect(page.locator("#doc-progress")).to_contain_text("1 / ")
     page.screenshot(path=str(artifacts_dir / "review-demo-article.png"), full_page=True)
+
+    # The approved segment can be downloaded.
+    page.get_by_role("button", name="Download the reviewed segments").click()
+    page.locator("#export").click()
+    expect(page.locator("#status")).to_contain_text("Exported 1 segment(s) as jsonl")
+    with page.expect_download() as download:
+        page.locator("#download-file a").first.click()
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert exported["translation"]["zh"] == edited
 
     # Riskiest first keeps the editor on its segment and shows the risk with its reasons.
     page.locator("#order").get_by_text("riskiest first").click()

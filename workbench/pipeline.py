@@ -38,6 +38,7 @@ ProgressFn = Callable[[str, int, int], None]
 ACTIONS = ("edit", "accept_mt", "use_official", "insert_official", "approve", "reject", "revert")
 FILTERS = ("all", "unreviewed", "official", "flagged")
 ORDERS = ("document", "risk")
+DOWNLOAD_FORMATS = ("jsonl", "tmx", "xliff", "parquet")  # the single-file export formats
 TITLE_CHARS = 100
 # Translation flags that describe how MT was made rather than a problem with it.
 INFO_FLAGS = frozenset({"cached", "passthrough", "split"})
@@ -383,6 +384,26 @@ def import_translations(store: Store, document_id: str, lines: Iterable[str]) ->
         store.add_translations([(segment_id, dataclasses.replace(t, flags=flags))
                                 for (segment_id, t), flags in zip(pairs, problems)])
     return len(pairs), unmatched
+
+
+# --- export ----------------------------------------------------------------------------------------------
+
+def export_document(store: Store, document_id: str, fmt: str, *, approved_only: bool = True):
+    """Write one document's reviewed segments to a new file in the export folder; returns the ``ExportResult``.
+
+    ``fmt`` is a single-file format (``jsonl``, ``tmx``, ``xliff``, ``parquet``); the file is
+    named after the document and the time, so earlier downloads are never overwritten.
+    """
+    from datetime import UTC, datetime
+
+    from workbench.export import export_records
+    from workbench.export.source import records_from_store
+
+    if fmt not in DOWNLOAD_FORMATS:
+        raise InputError(f"unknown download format {fmt!r}; choose one of {', '.join(DOWNLOAD_FORMATS)}")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return export_records(records_from_store(store, [document_id]), fmt, f"{document_id}-{stamp}",
+                          states=["approved"] if approved_only else None, documents=[document_id])
 
 
 # --- diffs ----------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def serve(args: argparse.Namespace) -> int:
     from workbench import pipeline
     from workbench.corpus import OfficialCorpus
     from workbench.corpus_search import SearchIndex
+    from workbench.export.paths import output_root
     from workbench.store import Store
     from workbench.ui.app import Resources, build_app
     from workbench.ui.render import CSS, KEYBOARD_JS
@@ -65,8 +66,9 @@ def serve(args: argparse.Namespace) -> int:
     search_index = SearchIndex.build(corpus)
     app = build_app(Resources(store, corpus, translator, reason, search_index), auth_enabled=auth is not None)
     app.queue(default_concurrency_limit=4)
+    # Downloads are served from the export folder only.
     app.launch(server_name=host, server_port=port, auth=auth, max_file_size=MAX_UPLOAD, css=CSS, head=KEYBOARD_JS,
-               show_error=True)
+               show_error=True, allowed_paths=[str(output_root())])
     return 0
 
 

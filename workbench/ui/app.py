@@ -128,6 +128,12 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                     revert = gr.Button("Revert to this revision", elem_id="revert", scale=1)
                 with gr.Accordion("Search the official corpus and insert a sentence with its citation", open=False):
                     search_panel = build_search_panel(lambda: resources.search_index)
+                with gr.Accordion("Download the reviewed segments", open=False), gr.Row():
+                    download_format = gr.Radio(list(pipeline.DOWNLOAD_FORMATS), value="jsonl", label="Format",
+                                               elem_id="download-format")
+                    approved_only = gr.Checkbox(value=True, label="approved segments only", elem_id="approved-only")
+                    download_button = gr.Button("Export", elem_id="export")
+                    download_file = gr.File(label="Exported file", interactive=False, elem_id="download-file")
                 with gr.Accordion("Import translations (batch JSONL: id, source, translation, model, backend, score)",
                                   open=False):
                     import_file = gr.File(label="JSONL file", type="filepath", file_types=list(IMPORT_SUFFIXES),
@@ -158,6 +164,8 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
         final.input(handlers.live_diff, inputs=[final, session], outputs=[diff])
         reviewer.change(handlers.remember_reviewer, inputs=[reviewer, remembered], outputs=[remembered])
         search_panel.on_insert(handlers.insert_official, inputs=[final, reviewer, session, remembered], outputs=screen)
+        download_button.click(handlers.export, inputs=[download_format, approved_only, session],
+                              outputs=[download_file, status])
         import_button.click(handlers.import_jsonl, inputs=[import_file, session, remembered], outputs=screen)
     return app
 
@@ -391,6 +399,16 @@ class _Handlers:
     def remember_reviewer(self, reviewer: str, remembered: dict) -> dict:
         """Keep the reviewer's name in this browser."""
         return {**(remembered or {}), "reviewer": reviewer}
+
+    def export(self, fmt: str, approved_only: bool, session: ReviewSession):
+        """Export the open document's reviewed segments to a file the browser downloads."""
+        if session.doc_id is None:
+            return None, render.message("warn", "Open a document first.")
+        try:
+            result = pipeline.export_document(self.res.store, session.doc_id, fmt, approved_only=approved_only)
+        except WorkbenchError as err:
+            return None, render.message("warn", str(err))
+        return str(result.path), render.message("ok", f"Exported {result.records} segment(s) as {fmt}.")
 
     def import_jsonl(self, path: str | None, session: ReviewSession, remembered: dict) -> dict:
         """Attach batch translations from a JSONL file to the open document."""
