@@ -27,7 +27,7 @@ __all__ = ["TermMatch", "BilingualDictionary", "load_dictionary", "english_token
 
 MAX_PHRASE_WORDS = 8  # longest English key; glossary terms are the long ones
 _CEDICT_MAX_WORDS = 3  # longer CC-CEDICT glosses are explanations, not equivalents
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 _SOURCE_RANK = {"glossary": 0, "names": 1, "cedict": 2}
 _STOPWORDS = frozenset("""
 a an the of to in on at by for from with and or but as is are was were be been being it its this that these
@@ -77,6 +77,7 @@ class TermMatch:
                 "zh_start": self.zh_start}
 
 
+@lru_cache(maxsize=1 << 16)
 def lemma(word: str) -> str:
     """A crude English lemma: lowercase, irregular forms, then regular -s/-es/-ies/-ed/-ing endings."""
     w = word.lower().replace("’", "'")
@@ -171,7 +172,12 @@ class BilingualDictionary:
 
     def __init__(self, entries: dict[str, tuple[tuple[str, str], ...]]):
         self._entries = entries
-        self._max_words = max((k.count(" ") + 1 for k in entries), default=1)
+        # first word of a phrase key → most words of any key starting with it
+        self._phrase_words: dict[str, int] = {}
+        for key in entries:
+            first, _, rest = key.partition(" ")
+            if rest:
+                self._phrase_words[first] = max(self._phrase_words.get(first, 1), rest.count(" ") + 2)
 
     @classmethod
     def build(cls, glossary: Iterable[tuple[str, str]], cedict: Iterable[tuple[str, Iterable[str]]]) -> BilingualDictionary:
@@ -220,7 +226,7 @@ class BilingualDictionary:
         i = 0
         while i < len(tokens):
             step = 1
-            for n in range(min(self._max_words, len(tokens) - i), 0, -1):
+            for n in range(self._longest_at(tokens, i), 0, -1):
                 words = [w for w, _ in tokens[i:i + n]]
                 if n == 1 and words[0].lower() in _STOPWORDS:
                     break
@@ -233,6 +239,10 @@ class BilingualDictionary:
                     break
             i += step
         return out
+
+    def _longest_at(self, tokens: list[tuple[str, int]], i: int) -> int:
+        """Most words a key starting at token ``i`` can have."""
+        return min(self._phrase_words.get(lemma(tokens[i][0]), 1), len(tokens) - i)
 
     def _word_keys(self, words: list[str]) -> list[str]:
         if len(words) == 1:
@@ -250,7 +260,7 @@ class BilingualDictionary:
         i = 0
         while i < len(tokens):
             found = None
-            for n in range(min(self._max_words, len(tokens) - i), 0, -1):
+            for n in range(self._longest_at(tokens, i), 0, -1):
                 words = [w for w, _ in tokens[i:i + n]]
                 if n == 1 and words[0].lower() in _STOPWORDS:
                     break

@@ -48,10 +48,12 @@ def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "e
                    weights: Weights = DEFAULT_WEIGHTS) -> list[Bead]:
     """Align two documents sentence by sentence, order preserved.
 
-    ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional). Returns
-    beads covering every sentence of both sides once, in order, each with its evidence.
+    ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional);
+    ``weights`` may be :data:`~workbench.align.signals.GAPPY_WEIGHTS` when many sentences
+    are expected to have no counterpart. Returns beads covering every sentence of both
+    sides once, in order, each with its evidence.
     """
-    from workbench.align.parallel import align_features, detach_weak, steps_to_beads
+    from workbench.align.parallel import align_features, steps_to_beads
     from workbench.align.signals import build_features
 
     _check_side(src, "source", src_lang)
@@ -61,17 +63,17 @@ def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "e
     dictionary = load_dictionary() if use_dictionary else None
     features = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
                               weights=weights)
-    beads = steps_to_beads(detach_weak(align_features(features), features), features)
+    beads = steps_to_beads(align_features(features), features)
     return [_with_evidence(b, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b in beads]
 
 
-def parallel_signature(*, mt_source: str, use_dictionary: bool = True) -> AlignmentSignature:
+def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: bool = False) -> AlignmentSignature:
     """The signature of an :func:`align_parallel` run (``mt_source``: ``file``, ``engine:…`` or ``none``)."""
     from workbench.align.parallel import MAX_BEAD
 
     signals = [s for s, on in (("mt", mt_source != "none"), ("dictionary", use_dictionary), ("numbers", True),
                                ("length", True)) if on]
-    return AlignmentSignature("parallel", tuple(signals), MAX_BEAD, mt_source)
+    return AlignmentSignature("parallel-gaps" if gaps else "parallel", tuple(signals), MAX_BEAD, mt_source)
 
 
 def _join(sentences: Sequence[str], ids: Sequence[int], lang: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from workbench.dictionary import TermMatch
 from workbench.errors import InputError
 
-__all__ = ["Evidence", "Bead", "NewsLink", "LookupHit", "AlignmentSignature", "format_bead", "parse_beads"]
+__all__ = ["Evidence", "Bead", "NewsLink", "LookupHit", "AlignmentSignature", "format_bead", "parse_beads", "swap_sides"]
 
 
 @dataclass(frozen=True)

@@ -123,49 +123,6 @@ def _backtrack(came: list[np.ndarray], lo: np.ndarray, n: int, m: int) -> list[S
     return steps
 
 
-def detach_weak(steps: Sequence[Step], features: PairFeatures) -> list[Step]:
-    """Split off sentences the path attached without evidence: the "no counterpart" decision.
-
-    The DP would rather merge a stray sentence into a neighbouring bead than pay for a null
-    bead. Afterwards each edge sentence of a merged bead is scored on its own against the
-    bead's other side (content signals only); below ``Weights.min_share`` it is detached as
-    a null bead. A 1-1 bead scoring below ``Weights.min_link`` becomes two null beads.
-    """
-    threshold = features.weights.min_share
-    out: list[Step] = []
-    for i0, a, j0, b in steps:
-        before: list[Step] = []
-        after: list[Step] = []
-        while a and b and a + b > 2:
-            edges = []
-            if a > 1:
-                edges += [(features.content_score(i0, 1, j0, b), "src-first"),
-                          (features.content_score(i0 + a - 1, 1, j0, b), "src-last")]
-            if b > 1:
-                edges += [(features.content_score(i0, a, j0, 1), "tgt-first"),
-                          (features.content_score(i0, a, j0 + b - 1, 1), "tgt-last")]
-            weakest, which = min(edges)
-            if weakest >= threshold:
-                break
-            if which == "src-first":
-                before.append((i0, 1, j0, 0))
-                i0, a = i0 + 1, a - 1
-            elif which == "src-last":
-                after.insert(0, (i0 + a - 1, 1, j0 + b, 0))
-                a -= 1
-            elif which == "tgt-first":
-                before.append((i0, 0, j0, 1))
-                j0, b = j0 + 1, b - 1
-            else:
-                after.insert(0, (i0 + a, 0, j0 + b - 1, 1))
-                b -= 1
-        if a == 1 and b == 1 and _score(features, i0, 1, j0, 1) < features.weights.min_link:
-            out += [*before, (i0, 1, j0, 0), (i0 + 1, 0, j0, 1), *after]
-        else:
-            out += [*before, (i0, a, j0, b), *after]
-    return out
-
-
 def _score(features: PairFeatures, i0: int, a: int, j0: int, b: int) -> float:
     combined, _ = features.span_scores(i0, a, np.array([j0]), b)
     return float(combined[0])

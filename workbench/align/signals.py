@@ -23,7 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -52,11 +52,12 @@ class Weights:
     length_spread: float = 8.0  # variance factor of the Gale–Church δ; larger is more tolerant
     skip: float = -0.2  # score of a sentence left without counterpart (a 1-0 or 0-1 bead)
     bead_bonus: float = 0.03  # added per non-null bead: a slight preference for 1-1 over merging
-    min_share: float = 0.0  # an edge sentence of a merged bead scoring less on its own is detached
-    min_link: float = 0.0  # a 1-1 bead scoring below this is two sentences without counterpart
 
 
 DEFAULT_WEIGHTS = Weights()
+# For documents where many sentences have no counterpart: a null bead costs nothing more than
+# a weak link, so stray sentences stay alone instead of joining a neighbouring bead.
+GAPPY_WEIGHTS = Weights(skip=0.03)
 
 
 # --- sentence features ------------------------------------------------------------------------
@@ -142,11 +143,20 @@ class SideMatrix:
     def span_mass(self, start: np.ndarray | int, length: int) -> np.ndarray:
         """Mass of the spans ``[start, start + length)`` (``start`` scalar or array)."""
         start = np.asarray(start)
-        return np.asarray(sum(self.mass[start + q] for q in range(length)), dtype=float)
+        return self._mass_running[start + length] - self._mass_running[start]
+
+    @cached_property
+    def _mass_running(self) -> np.ndarray:
+        return _running(self.mass)
 
     def downsample(self) -> SideMatrix:
         """Sum neighbouring sentences pairwise (the coarse level of the multi-resolution search)."""
         return SideMatrix(_pair_sum(self.rows), _pair_sum(self.mass))
+
+
+def _running(values: np.ndarray) -> np.ndarray:
+    """Running sums with a leading zero: the sum of ``values[i:j]`` is ``out[j] - out[i]``."""
+    return np.concatenate([[0.0], np.cumsum(values, dtype=float)])
 
 
 def _pair_sum(array: np.ndarray) -> np.ndarray:
@@ -209,7 +219,8 @@ class PairFeatures:
         """Compute the sentence-level dot products a DP restricted to rows' ``[lo, hi]`` will read.
 
         Source sentence ``p`` is needed by rows ``p+1..p+MAX_SPAN``; target spans reach back
-        ``MAX_SPAN`` sentences from the row's band.
+        ``MAX_SPAN`` sentences from the row's band. Dots are kept as running sums along the
+        target side, so a target span's dot product is one subtraction.
         """
         n, m = self.sizes
         self._dot_lo = np.zeros(n, dtype=int)
@@ -220,49 +231,51 @@ class PairFeatures:
             c1 = min(int(hi[rows].max()), m)
             self._dot_lo[p] = c0
             for k, sig in enumerate(self.signals):
-                self._dots[k].append(sig.tgt.rows[c0:c1] @ sig.src.rows[p])
+                self._dots[k].append(_running(sig.tgt.rows[c0:c1] @ sig.src.rows[p]))
+
+    def _span_dot(self, k: int, p: int, j0: np.ndarray, b: int) -> np.ndarray:
+        """Dot products of source sentence ``p`` with the target spans ``[j, j+b)``, signal ``k``."""
+        prepared = getattr(self, "_dots", None)
+        if prepared is not None:
+            running, base = prepared[k][p], self._dot_lo[p]
+            if j0.min() >= base and j0.max() + b - base < len(running):
+                return running[j0 + b - base] - running[j0 - base]
+        sig = self.signals[k]
+        base = int(j0.min())
+        running = _running(sig.tgt.rows[base:int(j0.max()) + b] @ sig.src.rows[p])
+        return running[j0 + b - base] - running[j0 - base]
 
     def span_scores(self, i0: int, a: int, j0: np.ndarray, b: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Scores of source span ``[i0, i0+a)`` against every target span ``[j, j+b)``, ``j`` in ``j0``.
 
         Returns the combined score (weighted mean of the content signals that apply, scaled
-        by the length prior) and each signal's
-        own score, all arrays shaped like ``j0``. Reads the dot products of :meth:`prepare`
-        when they are there, and computes them otherwise.
+        by the length prior) and each signal's own score, all arrays shaped like ``j0``.
         """
         total = np.zeros(len(j0))
         weight = np.zeros(len(j0))
         parts: dict[str, np.ndarray] = {}
-        prepared = getattr(self, "_dots", None)
         for k, sig in enumerate(self.signals):
-            span_dot = np.zeros(len(j0))
-            for p in range(i0, i0 + a):
-                if prepared is not None:
-                    dots, base = prepared[k][p], self._dot_lo[p]
-                else:
-                    base = int(j0.min())
-                    dots = sig.tgt.rows[base:int(j0.max()) + b] @ sig.src.rows[p]
-                for q in range(b):
-                    span_dot += dots[j0 + q - base]
+            span_dot = sum(self._span_dot(k, p, j0, b) for p in range(i0, i0 + a))
             src_mass = float(sig.src.span_mass(i0, a))
             span_mass = sig.tgt.span_mass(j0, b)
             applies = (src_mass + span_mass) > 0
-            score = np.where(applies, span_dot / np.sqrt(src_mass * span_mass + 1e-9), 0.0)
-            score = np.clip(score, 0.0, 1.0)
+            score = np.minimum(span_dot / np.sqrt(src_mass * span_mass + 1e-9), 1.0)
             parts[sig.name] = score
             total += np.where(applies, sig.weight * score, 0.0)
             weight += np.where(applies, sig.weight, 0.0)
-        src_len = float(self.src_len[i0:i0 + a].sum())
-        tgt_len = sum(self.tgt_len[j0 + q] for q in range(b)).astype(float)
+        src_len = self._src_len_running[i0 + a] - self._src_len_running[i0]
+        tgt_len = self._tgt_len_running[j0 + b] - self._tgt_len_running[j0]
         parts["length"] = length_prior(src_len, tgt_len, self.ratio, self.weights.length_spread)
         content = total / np.maximum(weight, 1e-9)
-        parts["content"] = content
         return content * (1 - self.weights.length + self.weights.length * parts["length"]), parts
 
-    def content_score(self, i0: int, a: int, j0: int, b: int) -> float:
-        """The content signals' weighted mean for one span pair, without the length prior."""
-        _, parts = self.span_scores(i0, a, np.array([j0]), b)
-        return float(parts["content"][0])
+    @cached_property
+    def _src_len_running(self) -> np.ndarray:
+        return _running(self.src_len)
+
+    @cached_property
+    def _tgt_len_running(self) -> np.ndarray:
+        return _running(self.tgt_len)
 
 
 def length_prior(src_len: float, tgt_len: np.ndarray | float, ratio: float, spread: float) -> np.ndarray:
@@ -337,5 +350,5 @@ def shared_ngrams(mt_text: str, tgt_text: str, lang: str, *, limit: int = 8) -> 
     return tuple(out)
 
 
-__all__ = ["Weights", "DEFAULT_WEIGHTS", "PairFeatures", "build_features", "mt_ngrams", "number_features",
+__all__ = ["Weights", "DEFAULT_WEIGHTS", "GAPPY_WEIGHTS", "PairFeatures", "build_features", "mt_ngrams", "number_features",
            "dictionary_features_en", "dictionary_features_zh", "length_prior", "shared_ngrams", "text_length"]

@@ -22,6 +22,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mt", default=None, metavar="FILE",
                    help="line-parallel translations of the source sentences into the target language")
     p.add_argument("--no-mt", action="store_true", help="score without machine translation")
+    p.add_argument("--gaps", action="store_true",
+                   help="parallel mode: many sentences have no counterpart; prefer leaving them unlinked")
     p.add_argument("--mode", choices=["parallel", "news", "auto"], default="auto",
                    help="auto: parallel when TGT is given, news otherwise")
     p.add_argument("--reference", default="auto", metavar="auto|DOC_ID",
@@ -78,12 +80,14 @@ def _mt_for(args: argparse.Namespace, sentences: list[str], src_lang: str, tgt_l
 
 def _run_parallel(args: argparse.Namespace) -> int:
     from workbench.align import align_parallel, format_bead, parallel_signature
+    from workbench.align.signals import DEFAULT_WEIGHTS, GAPPY_WEIGHTS
 
     src = _sentences(args.src, args.src_lang, args.presplit)
     tgt = _sentences(args.tgt, args.tgt_lang, args.presplit)
     mt, mt_source = _mt_for(args, src, args.src_lang, args.tgt_lang) if src else (None, "none")
-    beads = align_parallel(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, mt=mt)
-    signature = parallel_signature(mt_source=mt_source)
+    weights = GAPPY_WEIGHTS if args.gaps else DEFAULT_WEIGHTS
+    beads = align_parallel(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, mt=mt, weights=weights)
+    signature = parallel_signature(mt_source=mt_source, gaps=args.gaps)
     for bead in beads:
         if args.format == "jsonl":
             record = {**bead.to_dict(), "src_text": _join(src, bead.src, args.src_lang),
