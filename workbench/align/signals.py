@@ -49,7 +49,7 @@ class Weights:
     dictionary: float = 0.5
     numbers: float = 0.3
     length: float = 0.7
-    length_spread: float = 8.0  # variance factor of the Gale–Church δ; larger is more tolerant
+    length_spread: float = 27.0  # variance per character of the Gale–Church δ; larger is more tolerant
     skip: float = -0.2  # score of a sentence left without counterpart (a 1-0 or 0-1 bead)
     bead_bonus: float = 0.03  # added per non-null bead: a slight preference for 1-1 over merging
 
@@ -279,10 +279,17 @@ class PairFeatures:
 
 
 def length_prior(src_len: float, tgt_len: np.ndarray | float, ratio: float, spread: float) -> np.ndarray:
-    """Gale–Church prior: ``exp(-δ²/2)`` with δ the length mismatch in standard deviations."""
+    """Gale–Church prior: ``exp(-δ²/2)`` with δ the length mismatch in standard deviations.
+
+    Lengths are compared in the units of the side with more characters per sentence (English
+    letters against Chinese characters), so the prior is the same in both directions.
+    """
     expected = src_len * ratio
     tgt = np.asarray(tgt_len, dtype=float)
-    delta = (tgt - expected) / np.sqrt(spread * (expected + tgt) / 2 * max(ratio, 1e-3) + 1.0)
+    scale = 1.0 if ratio >= 1 else 1.0 / max(ratio, 1e-3)
+    diff = (tgt - expected) * scale
+    mean = (tgt + expected) / 2 * scale
+    delta = diff / np.sqrt(spread * mean + 1.0)
     return np.exp(-0.5 * delta * delta)
 
 
