@@ -100,6 +100,7 @@ def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app
     # After a reload the edit and its state are still there.
     page.reload()
     page.locator("#segment-header", has_text="Segment").wait_for()
+    expect(page.locator("#reviewer input")).to_have_value("Ana Reviewer")  # the browser remembers the name
     grid_cell(page, edited).click()
     expect(page.locator("#final textarea")).to_have_value(edited)
     expect(page.locator("#segment-header")).to_contain_text("approved")

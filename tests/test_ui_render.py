@@ -96,3 +96,12 @@ def test_memory_panel_escapes_and_marks_the_differing_words():
     assert "<script" not in html and "<img" not in html
     assert "exact match, filled in" in html and "82% match" in html and "<mark>Tariffs</mark>" in html
     assert render.memory_panel([], "mt") == ""
+
+
+def test_many_qa_flags_are_folded_away():
+    row, _ = hostile_row()
+    flags = tuple({"check": "repetition", "message": f"loop {i}"} for i in range(10))
+    mt = TranslationRecord(1, 7, "译文", "mt", "m", "r", "b", {}, -0.1, flags, "t")
+    html = render.flags_line(SegmentView(row.segment, mt, (), row.review))
+    assert html.count("<li>") == 10 and "6 more QA flag(s)" in html
+    assert html.index("loop 3") < html.index("<details>") < html.index("loop 4")

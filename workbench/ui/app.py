@@ -64,8 +64,10 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
     handlers = _Handlers(resources)
     with gr.Blocks(title="Translation review workbench") as app:
         session = gr.State(ReviewSession())
-        remembered = gr.BrowserState({"reviewer": "", "doc_id": None, "segment_id": None},
-                                     storage_key="workbench-review")
+        # Two browser-side memories: where this browser was (written by every view change) and the
+        # reviewer's name (written only when it is typed, so a concurrent event cannot erase it).
+        remembered = gr.BrowserState({"doc_id": None, "segment_id": None}, storage_key="workbench-review")
+        remembered_name = gr.BrowserState("", storage_key="workbench-reviewer")
         with gr.Row(equal_height=True):
             gr.HTML("<h2 style='margin:0'>English → Chinese review workbench</h2>")
             reviewer = gr.Textbox(label="Reviewer", placeholder="your name (recorded with every save)",
@@ -145,7 +147,8 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                                   tabs)
         screen = handlers.screen.review_outputs()
 
-        app.load(handlers.on_load, inputs=[remembered], outputs=[reviewer, documents, store_info, tabs, *screen])
+        app.load(handlers.on_load, inputs=[remembered], outputs=[reviewer, documents, store_info, tabs, *screen]).then(
+            handlers.restore_reviewer, inputs=[remembered_name], outputs=[reviewer])
         process.click(handlers.process, inputs=[source, upload, session, remembered],
                       outputs=[documents, store_info, tabs, *screen])
         open_button.click(handlers.open, inputs=[documents, session, remembered], outputs=[tabs, *screen])
@@ -162,7 +165,7 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
             button.click(handlers.actor(action, then_next), inputs=[final, revisions, reviewer, session, remembered],
                          outputs=screen)
         final.input(handlers.live_diff, inputs=[final, session], outputs=[diff])
-        reviewer.change(handlers.remember_reviewer, inputs=[reviewer, remembered], outputs=[remembered])
+        reviewer.change(handlers.remember_reviewer, inputs=[reviewer], outputs=[remembered_name])
         search_panel.on_insert(handlers.insert_official, inputs=[final, reviewer, session, remembered], outputs=screen)
         download_button.click(handlers.export, inputs=[download_format, approved_only, session],
                               outputs=[download_file, status])
@@ -285,9 +288,8 @@ class _Handlers:
         """Fill in the reviewer and the document list; reopen the document this browser had open."""
         remembered = remembered or {}
         user = getattr(request, "username", None)
-        name = user or remembered.get("reviewer")
-        # Without a name to fill in, leave the box alone: the reviewer may be typing already.
-        out = {self.screen.reviewer: name if name else gr.skip(), **self._documents_update()}
+        # Without a login name, leave the box alone: restore_reviewer fills it, or the reviewer is typing.
+        out = {self.screen.reviewer: user if user else gr.skip(), **self._documents_update()}
         session = ReviewSession(login=user)
         # A link with ?doc=ID opens that document; otherwise the one this browser had open.
         doc_id = request.query_params.get("doc") or remembered.get("doc_id")
@@ -396,9 +398,15 @@ class _Handlers:
             return ""
         return render.diffs(pipeline.open_segment(self.res.store, session.segment_id), final or "")
 
-    def remember_reviewer(self, reviewer: str, remembered: dict) -> dict:
+    def restore_reviewer(self, remembered_name: str, request: gr.Request):
+        """The name this browser's reviewer typed last time (unless a login name rules)."""
+        if getattr(request, "username", None) or not remembered_name:
+            return gr.skip()
+        return remembered_name
+
+    def remember_reviewer(self, reviewer: str) -> str:
         """Keep the reviewer's name in this browser."""
-        return {**(remembered or {}), "reviewer": reviewer}
+        return reviewer
 
     def export(self, fmt: str, approved_only: bool, session: ReviewSession):
         """Export the open document's reviewed segments to a file the browser downloads."""

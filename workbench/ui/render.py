@@ -18,6 +18,7 @@ from workbench.store import LinkRecord
 STATE_LABELS = {"new": "not reviewed", "edited": "edited", "approved": "approved", "rejected": "rejected"}
 EVIDENCE_CHARS = 300
 MAX_LINKS_SHOWN = 3
+FLAGS_SHOWN = 4
 
 
 def text(value: object) -> str:
@@ -170,16 +171,20 @@ def risk_line(risk) -> str:
     """`` · risk 0.72 (number, confidence)``: the segment's risk and its main reasons; empty without MT."""
     if risk is None:
         return ""
-    reasons = ", ".join(text(r.signal) for r in risk.reasons[:3])
+    signals = list(dict.fromkeys(r.signal for r in risk.reasons))  # largest first, each named once
+    reasons = ", ".join(text(signal) for signal in signals[:3])
     return f' · <span class="wb-risk">risk {risk.score:.2f}</span>' + (f" ({reasons})" if reasons else "")
 
 
 def flags_line(row: SegmentView) -> str:
-    """The QA flags of the MT, one per line."""
+    """The QA flags of the MT: the first few in full, the rest folded away so the buttons stay in reach."""
     if not row.flags:
         return ""
-    items = "".join(f"<li>{text(_flag_text(f))}</li>" for f in row.flags)
-    return f'<ul class="wb-flags">{items}</ul>'
+    items = [f"<li>{text(_flag_text(f))}</li>" for f in row.flags]
+    shown = "".join(items[:FLAGS_SHOWN])
+    folded = (f'<details><summary>{len(items) - FLAGS_SHOWN} more QA flag(s)</summary><ul class="wb-flags">'
+              f'{"".join(items[FLAGS_SHOWN:])}</ul></details>' if len(items) > FLAGS_SHOWN else "")
+    return f'<ul class="wb-flags">{shown}</ul>{folded}'
 
 
 def _flag_text(flag: object) -> str:
