@@ -16,10 +16,18 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(scope="session")
+def _session_models_dir(tmp_path_factory) -> Path:
+    """One models folder for the session: conversions are cached across tests, never in models/."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_workbench_env(tmp_path_factory, monkeypatch):
-    """Keep every test away from the user's database, exports and config."""
+def _isolated_workbench_env(tmp_path_factory, monkeypatch, _session_models_dir):
+    """Keep every test away from the user's database, exports, models and config."""
     home = tmp_path_factory.mktemp("wb")
+    monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(_session_models_dir))
+    monkeypatch.delenv("WORKBENCH_MODEL", raising=False)
     monkeypatch.setenv("WORKBENCH_DB", str(home / "workbench.db"))
     monkeypatch.setenv("WORKBENCH_OUTPUT_DIR", str(home / "exports"))
     monkeypatch.delenv("WORKBENCH_CONFIG", raising=False)

@@ -2,7 +2,9 @@
 
 Precedence, highest first: an explicit argument (CLI flag), an environment variable, the
 config file (``workbench.toml`` in the working directory, or the file named by
-``WORKBENCH_CONFIG``), then the built-in default. Every lookup goes through here so the
+``WORKBENCH_CONFIG``), then the built-in default. For the model, a fine-tuned model that
+passed the regression gate (``models/PROMOTED``, see :mod:`workbench.finetune`) comes
+before the default, so the UI and the batch script use it without further set-up. Every lookup goes through here so the
 UI, the CLI and the tests agree.
 """
 
@@ -59,6 +61,12 @@ def setting(name: str, explicit: str | os.PathLike | None = None) -> str | None:
         value = _read_config(str(path), path.stat().st_mtime).get(name)
         if value is not None:
             return str(value)
+    if name == "model":
+        from workbench.finetune import promoted_model
+
+        promoted = promoted_model()
+        if promoted is not None:
+            return str(promoted)
     return default
 
 
