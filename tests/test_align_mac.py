@@ -46,5 +46,5 @@ def test_sentences_whose_chinese_was_removed_are_left_without_counterpart():
                                mt=[mt[i] for i in kept], weights=GAPPY_WEIGHTS)
         pairs.append((swap_sides(beads), swap_sides(gold_left)))  # judged per English sentence
     scores = score_documents(pairs)
-    assert scores["none_precision"] >= 0.7 and scores["none_recall"] >= 0.7
-    assert scores["none_f1"] >= 0.74
+    assert scores["none_precision"] >= 0.7 and scores["none_recall"] >= 0.8
+    assert scores["none_f1"] >= 0.77

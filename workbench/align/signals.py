@@ -56,8 +56,9 @@ class Weights:
 
 DEFAULT_WEIGHTS = Weights()
 # For documents where many sentences have no counterpart: a null bead costs nothing more than
-# a weak link, so stray sentences stay alone instead of joining a neighbouring bead.
-GAPPY_WEIGHTS = Weights(skip=0.03)
+# a weak link, so stray sentences stay alone instead of joining a neighbouring bead; and the
+# document's length ratio, skewed by the gaps, counts for less.
+GAPPY_WEIGHTS = Weights(skip=0.03, length=0.5, length_spread=80.0)
 
 
 # --- sentence features ------------------------------------------------------------------------
