@@ -117,3 +117,22 @@ def test_documents_are_indexed_incrementally(corpus):
     local.add(_doc("test-2025-12-01-announcement", "商务部公告2025年第12121号。"))  # a changed text is re-indexed
     assert all(h.doc_id != "test-2025-12-01-announcement" for h in lookup("Announcement No. 98765", local))
     assert lookup("Announcement No. 12121", local, top_k=1)[0].doc_id == "test-2025-12-01-announcement"
+
+
+def test_an_unloadable_model_gives_a_one_line_notice_and_model_free_links(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("WORKBENCH_MODEL", str(tmp_path / "no-such-model"))
+    assert dispatch(["align", str(DEMO_ARTICLE), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    notes = [line for line in captured.err.splitlines() if line.startswith("workbench: note:")]
+    assert len(notes) == 1 and notes[0].endswith("aligning without MT")
+    assert any(json.loads(line)["tgt_text"] == OFFICIAL for line in captured.out.splitlines())
+
+
+def test_the_translation_engine_feeds_the_mt_signal(monkeypatch, capsys, tiny_model):
+    monkeypatch.setenv("WORKBENCH_MODEL", str(tiny_model))
+    assert dispatch(["align", str(DEMO_ARTICLE), "--format", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    scored = [r for r in records if r["quote"] is None and r["evidence"]["signals"]]
+    assert scored and all("mt" in r["evidence"]["signals"] for r in scored)
+    # quotes are matched on their own words, so the official sentence is found whatever the MT says
+    assert any(r["quote"] == QUOTE and r["tgt_text"] == OFFICIAL for r in records)
