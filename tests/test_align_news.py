@@ -136,3 +136,19 @@ def test_the_translation_engine_feeds_the_mt_signal(monkeypatch, capsys, tiny_mo
     assert scored and all("mt" in r["evidence"]["signals"] for r in scored)
     # quotes are matched on their own words, so the official sentence is found whatever the MT says
     assert any(r["quote"] == QUOTE and r["tgt_text"] == OFFICIAL for r in records)
+
+
+def test_auto_mode_aligns_a_translated_document_in_parallel(tmp_path, capsys, corpus):
+    english = corpus.get("joint-statement-2025-08-12-stockholm", "en")
+    article = tmp_path / "statement.txt"
+    article.write_text(english.text, encoding="utf-8")
+    assert dispatch(["align", str(article), "--no-mt", "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    assert "reads as a translation of joint-statement-2025-08-12-stockholm" in captured.err
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert [i for r in records for i in r["src"]] == list(range(len(english.sentences)))
+    linked = [j for r in records for j in r["tgt"]]
+    assert linked == sorted(linked) and {r["doc_id"] for r in records if r["tgt"]} == {english.id}
+    # the same text with --mode news keeps news links
+    assert dispatch(["align", str(article), "--no-mt", "--mode", "news", "--format", "jsonl"]) == 0
+    assert "parallel mode" not in capsys.readouterr().err

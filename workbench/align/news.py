@@ -33,6 +33,8 @@ LINK_THRESHOLD = 0.33  # below this a unit has no counterpart
 EXTRA_TARGET_GAIN = 0.05  # a further Chinese sentence joins a link only if it raises the score this much
 MAX_TARGETS = 3
 TOP_DOCUMENTS = 3
+PARALLEL_SHARE = 0.5  # auto mode: share of sentences linked into one document for a translation ...
+PARALLEL_ORDER = 0.8  # ... and share of consecutive links that keep that document's order
 _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ZH_MAX_WORD = 8
@@ -258,3 +260,20 @@ def lookup_units(unit: Unit, index: NewsIndex, top_k: int) -> list[LookupHit]:
     hits.sort(key=lambda h: (-h[0], h[1].doc_id, h[1].index))
     return [LookupHit(s.doc_id, s.index, s.text, score, _evidence(unit, [s], parts, index.dictionary))
             for score, s, parts in hits[:top_k]]
+
+
+def parallel_reference(links: Sequence[NewsLink], sentence_count: int) -> str | None:
+    """The document an article seems to translate, judged from its news links, or ``None``.
+
+    An article is a translation when most of its sentences link into one document and the
+    links run in that document's order (the diagonal of a parallel text).
+    """
+    sentence_links = [link for link in links if link.quote is None and link.doc_id]
+    if not sentence_links:
+        return None
+    doc_id = Counter(link.doc_id for link in sentence_links).most_common(1)[0][0]
+    firsts = [link.tgt[0] for link in sentence_links if link.doc_id == doc_id]
+    if len(firsts) < max(3, PARALLEL_SHARE * sentence_count):
+        return None
+    in_order = sum(b >= a for a, b in zip(firsts, firsts[1:]))
+    return doc_id if in_order >= PARALLEL_ORDER * (len(firsts) - 1) else None

@@ -25,7 +25,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--gaps", action="store_true",
                    help="parallel mode: many sentences have no counterpart; prefer leaving them unlinked")
     p.add_argument("--mode", choices=["parallel", "news", "auto"], default="auto",
-                   help="auto: parallel when TGT is given, news otherwise")
+                   help="auto: parallel when TGT is given; for an ARTICLE, parallel against the document it "
+                        "translates when its sentences link in order into one document, news otherwise")
     p.add_argument("--reference", default="auto", metavar="auto|DOC_ID",
                    help="news mode: the official document to link against, or auto to retrieve it")
     p.add_argument("--format", choices=["beads", "jsonl"], default=None,
@@ -103,12 +104,28 @@ def _join(sentences: list[str], ids: tuple[int, ...], lang: str) -> str:
 
 
 def _run_news(args: argparse.Namespace) -> int:
-    from workbench.align import align_news
+    from workbench.align import align_news, align_parallel
+    from workbench.align.news import parallel_reference
     from workbench.corpus import OfficialCorpus
 
     sentences = _sentences(args.src, "en", args.presplit)
     corpus = OfficialCorpus.load(args.corpus_dir)
     mt, _mt_source = _mt_for(args, sentences, "en", "zh") if sentences else (None, "none")
-    for link in align_news(sentences, corpus, mt=mt, reference=args.reference):
-        print(json.dumps(link.to_dict(), ensure_ascii=False))
+    links = align_news(sentences, corpus, mt=mt, reference=args.reference)
+    doc_id = parallel_reference(links, len(sentences)) if args.mode == "auto" else None
+    if doc_id is None:
+        for link in links:
+            print(json.dumps(link.to_dict(), ensure_ascii=False))
+        return 0
+    official = [s.text for s in corpus.get(doc_id, "zh").sentences]
+    print(f"workbench: note: the article reads as a translation of {doc_id}; aligned in parallel mode",
+          file=sys.stderr)
+    for bead in align_parallel(sentences, official, mt=mt):
+        if not bead.src:
+            continue  # an official sentence the article leaves out: no English segment to report
+        record = {"src": list(bead.src), "src_text": _join(sentences, bead.src, "en"), "quote": None,
+                  "doc_id": doc_id if bead.tgt else None, "tgt": list(bead.tgt),
+                  "tgt_text": _join(official, bead.tgt, "zh"), "score": round(bead.score, 4),
+                  "evidence": bead.evidence.to_dict()}
+        print(json.dumps(record, ensure_ascii=False))
     return 0
