@@ -25,7 +25,7 @@ from workbench.align.signals import MAX_SPAN, PairFeatures
 BEAD_TYPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (2, 3), (3, 2), (1, 0))
 MAX_BEAD = MAX_SPAN
 BAND = 8  # sentences either side of the projected coarse path
-FULL_DP_CELLS = 40_000  # below this many cells the whole matrix is searched at once
+FULL_DP_CELLS = 20_000  # below this many cells the whole matrix is searched at once
 
 Step = tuple[int, int, int, int]  # i0, a, j0, b
 

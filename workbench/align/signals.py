@@ -22,7 +22,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -213,8 +213,14 @@ class PairFeatures:
         return len(self.src_len), len(self.tgt_len)
 
     def downsample(self) -> PairFeatures:
+        """The document pair with neighbouring sentences summed pairwise on both sides.
+
+        A misplaced boundary between two blocks costs a sentence's length, not a share of the
+        block's, so the length prior's spread doubles with the block size.
+        """
+        coarse = replace(self.weights, length_spread=self.weights.length_spread * 2)
         return PairFeatures([s.downsample() for s in self.signals], _pair_sum(self.src_len),
-                            _pair_sum(self.tgt_len), self.ratio, self.weights)
+                            _pair_sum(self.tgt_len), self.ratio, coarse)
 
     def prepare(self, lo: np.ndarray, hi: np.ndarray) -> None:
         """Compute the sentence-level dot products a DP restricted to rows' ``[lo, hi]`` will read.
