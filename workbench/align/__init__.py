@@ -1,6 +1,7 @@
 """Alignment against official wording: parallel documents and news articles.
 
 - :func:`align_parallel` — a document and its translation, in order (beads up to 4 a side);
+  stages in :mod:`~workbench.align.parallel`, signals in :mod:`~workbench.align.signals`;
 - :func:`align_news` — a news article against the official corpus, quotes as their own units;
 - :func:`lookup` — the best official sentences anywhere in the corpus for one phrase.
 
@@ -24,11 +25,11 @@ from workbench.align.beads import (
     parse_beads,
 )
 from workbench.align.mt import check_mt_lines
-from workbench.align.signals import DEFAULT_WEIGHTS, Weights
+from workbench.align.signals import DEFAULT_WEIGHTS, PairFeatures, Weights
 from workbench.corpus import OfficialCorpus, normalise_zh
 from workbench.dictionary import BilingualDictionary, load_dictionary
 from workbench.errors import InputError
-from workbench.numbers import extract_numbers_en, extract_numbers_zh, matching_values
+from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers_zh, matching_values
 
 __all__ = ["align_parallel", "align_news", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
            "AlignmentSignature", "format_bead", "parse_beads", "parallel_signature"]
@@ -80,7 +81,9 @@ def _join(sentences: Sequence[str], ids: Sequence[int], lang: str) -> str:
     return ("" if lang == "zh" else " ").join(sentences[i] for i in ids)
 
 
-def _with_evidence(bead: Bead, features, src, tgt, src_lang, tgt_lang, mt, dictionary) -> Bead:
+def _with_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,
+                   tgt_lang: str, mt: Sequence[str] | None, dictionary: BilingualDictionary | None) -> Bead:
+    """``bead`` with what matched: terms, numbers, shared MT n-grams, length ratio, sub-scores."""
     if not bead.src or not bead.tgt:
         return bead
     from workbench.align.signals import shared_ngrams
@@ -98,7 +101,7 @@ def _with_evidence(bead: Bead, features, src, tgt, src_lang, tgt_lang, mt, dicti
     return Bead(bead.src, bead.tgt, bead.score, evidence)
 
 
-def _numbers(text: str, lang: str):
+def _numbers(text: str, lang: str) -> list[NumberMention]:
     return extract_numbers_zh(text) if lang == "zh" else extract_numbers_en(text)
 
 
@@ -153,15 +156,15 @@ def align_news(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence
 
 def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None = None) -> list[LookupHit]:
     """The ``top_k`` official Chinese sentences that best render ``text``, across the whole corpus."""
-    from workbench.align.news import Unit, _unit, lookup_units
+    from workbench.align.news import Unit, lookup_unit, make_unit
 
     if not text.strip():
         raise InputError("the text to look up is empty; give an English word, phrase or sentence")
     if top_k < 1:
         raise InputError(f"--top must be at least 1, not {top_k}")
     index = news_index(corpus)
-    unit: Unit = _unit((0,), text, None, index.dictionary, mt)
+    unit: Unit = make_unit((0,), text, None, index.dictionary, mt)
     if not unit.keys and not unit.numbers:
         return []
-    return lookup_units(unit, index, top_k)
+    return lookup_unit(unit, index, top_k)
 

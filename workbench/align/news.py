@@ -216,16 +216,17 @@ def make_units(sentences: Sequence[str], dictionary: BilingualDictionary,
     """Each sentence as a unit, each quote inside it as a further unit (after its sentence)."""
     units = []
     for i, text in enumerate(sentences):
-        units.append(_unit((i,), text, None, dictionary, mt[i] if mt is not None else None))
+        units.append(make_unit((i,), text, None, dictionary, mt[i] if mt is not None else None))
         for m in _QUOTE.finditer(text):
             quote = (m.group(1) or m.group(2)).strip().rstrip(",.;:")
             if len(english_tokens(quote)) >= 3:
-                units.append(_unit((i,), text, quote, dictionary, None))
+                units.append(make_unit((i,), text, quote, dictionary, None))
     return units
 
 
-def _unit(src: tuple[int, ...], text: str, quote: str | None, dictionary: BilingualDictionary,
-          mt: str | None) -> Unit:
+def make_unit(src: tuple[int, ...], text: str, quote: str | None, dictionary: BilingualDictionary,
+              mt: str | None) -> Unit:
+    """One unit: the dictionary keys and numbers of ``quote`` (or of ``text`` when there is none)."""
     span = quote or text
     keys = tuple(key for key, _surface, _start in dictionary.english_keys(span))
     return Unit(src, text, quote, keys, frozenset(number_features(span, "en")), mt)
@@ -247,7 +248,7 @@ def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str]) 
     return links
 
 
-def lookup_units(unit: Unit, index: NewsIndex, top_k: int) -> list[LookupHit]:
+def lookup_unit(unit: Unit, index: NewsIndex, top_k: int) -> list[LookupHit]:
     """The ``top_k`` official sentences of the whole corpus that best match one unit."""
     doc_ids = [doc_id for doc_id, _ in index.rank_documents([unit])]
     hits = []

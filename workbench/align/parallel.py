@@ -5,11 +5,13 @@ Stages:
 1. **features** — per-sentence features of every signal (:mod:`workbench.align.signals`);
 2. **coarse path** — while the document is long, sum neighbouring sentences pairwise and
    align the half-size document first (recursively, Vecalign's multi-resolution search);
-3. **banded DP** — dynamic programming over beads up to 3 sentences a side (and null beads),
+3. **banded DP** — dynamic programming over beads of up to 5 sentences, at most 4 a side
+   (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-4, 4-1, 2-3, 3-2, and null beads, as in Bertalign),
    restricted to a band around the coarse path projected back, so time grows linearly;
 4. **beads** — the best path, each bead with its score and evidence.
 
-The programme maximises the sum of bead scores; a null bead scores ``Weights.skip``.
+The programme maximises the sum of bead scores (plus ``Weights.bead_bonus`` per linked bead);
+a null bead scores ``Weights.skip``.
 """
 
 from __future__ import annotations
