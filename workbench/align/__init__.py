@@ -161,7 +161,7 @@ def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None 
     if not text.strip():
         raise InputError("the text to look up is empty; give an English word, phrase or sentence")
     if top_k < 1:
-        raise InputError(f"--top must be at least 1, not {top_k}")
+        raise InputError(f"the number of results (--top) must be at least 1, not {top_k}; ask for 1 or more")
     index = news_index(corpus)
     unit: Unit = make_unit((0,), text, None, index.dictionary, mt)
     if not unit.keys and not unit.numbers:
