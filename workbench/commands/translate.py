@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from workbench.commands import formatter
+from workbench.translate.backend import ALIASES, BACKENDS
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +23,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "or a folder of these")
     p.add_argument("--output", "-o", required=True, help="JSONL file to append translations to")
     p.add_argument("--model", default=None, help="hub id or local folder (env WORKBENCH_MODEL; config 'model')")
-    p.add_argument("--backend", choices=["ct2", "ctranslate2", "hf", "transformers"], default=None,
+    p.add_argument("--backend", choices=[*BACKENDS, *ALIASES], default=None,
                    help="decoding backend (env WORKBENCH_BACKEND; default ct2 when installed)")
     p.add_argument("--beam", type=int, default=4, help="beam size")
     p.add_argument("--batch-size", type=int, default=16, help="segments per batch")

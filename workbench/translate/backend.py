@@ -22,7 +22,7 @@ from workbench.errors import InputError
 from workbench.translate.postprocess import normalize_zh_punctuation
 from workbench.translate.resolve import ModelSource
 
-__all__ = ["DecodingOptions", "Hypothesis", "TranslatorBackend", "BACKENDS", "backend_class", "default_backend"]
+__all__ = ["ALIASES", "BACKENDS", "DecodingOptions", "Hypothesis", "TranslatorBackend", "backend_class", "default_backend"]
 
 # name → (module, class); the CLI's --backend choices come from here.
 BACKENDS: dict[str, tuple[str, str]] = {

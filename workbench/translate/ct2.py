@@ -9,12 +9,9 @@ asking for several hypotheses and choosing among them (see :class:`TranslatorBac
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from workbench.config import path_setting
@@ -22,7 +19,7 @@ from workbench.errors import ModelUnavailableError
 from workbench.translate.backend import TranslatorBackend
 from workbench.translate.resolve import ModelSource
 
-__all__ = ["CTranslate2Backend", "converted_model", "cpu_count", "release_large_buffers"]
+__all__ = ["CTranslate2Backend", "converted_model", "cpu_count"]
 
 QUANTIZATION = "int8"
 
@@ -35,8 +32,6 @@ class CTranslate2Backend(TranslatorBackend):
 
     def _load(self) -> None:
         import ctranslate2
-
-        release_large_buffers()
 
         # One batch at a time over all cores: the batch script and the UI translate one batch at once.
         self.translator = ctranslate2.Translator(
@@ -53,25 +48,6 @@ class CTranslate2Backend(TranslatorBackend):
             max_input_length=0, return_scores=True)
         # With the default length penalty of 1 the score is the average token log-probability.
         return [list(zip(r.hypotheses, r.scores)) for r in results]
-
-
-# glibc's mallopt parameter for the size above which allocations get their own mapping.
-_M_MMAP_THRESHOLD = -3
-
-
-def release_large_buffers(threshold: int = 1 << 20) -> None:
-    """Make glibc give buffers over ``threshold`` bytes back to the system as soon as they are freed.
-
-    Beam search allocates logits of beam × batch × 65,001 floats at every step. By default
-    glibc raises its mmap threshold after the first such buffer is freed and then keeps them
-    on the heap, which adds a quarter to the peak memory of a run; a fixed threshold keeps
-    the peak near what is really in use, at no measurable cost in speed. Process-wide, and
-    a no-op outside glibc.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):  # musl or another libc: nothing to tune
-        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, threshold)
 
 
 def cpu_count() -> int:
