@@ -29,7 +29,7 @@ def test_mac_dev_with_the_shipped_mt_beats_the_published_baselines():
              for _name, zh, en, mt, gold in _mac_documents()]
     scores = score_documents(pairs)
     # Published strict F1 on this set: Hunalign .610, Bleualign .641, Vecalign .863, Bertalign .911.
-    assert scores["strict_f1"] >= 0.85
+    assert scores["strict_f1"] >= 0.86
     assert scores["lax_f1"] >= 0.99
 
 
@@ -46,5 +46,5 @@ def test_sentences_whose_chinese_was_removed_are_left_without_counterpart():
                                mt=[mt[i] for i in kept], weights=GAPPY_WEIGHTS)
         pairs.append((swap_sides(beads), swap_sides(gold_left)))  # judged per English sentence
     scores = score_documents(pairs)
-    assert scores["none_precision"] >= 0.7 and scores["none_recall"] >= 0.8
-    assert scores["none_f1"] >= 0.77
+    assert scores["none_precision"] >= 0.72 and scores["none_recall"] >= 0.85
+    assert scores["none_f1"] >= 0.79

@@ -306,8 +306,8 @@ def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt
     """Per-sentence features of both sides for every signal that can be computed."""
     signals: list[SignalPair] = []
     if mt is not None:
-        mt_side = [mt_ngrams(t, tgt_lang) for t in mt]
-        tgt_side = [mt_ngrams(t, tgt_lang) for t in tgt]
+        mt_side = [_sublinear(mt_ngrams(t, tgt_lang)) for t in mt]
+        tgt_side = [_sublinear(mt_ngrams(t, tgt_lang)) for t in tgt]
         idf = _idf(mt_side, tgt_side)
         signals.append(SignalPair("mt", weights.mt, _weighted_side(mt_side, idf), _weighted_side(tgt_side, idf)))
     if dictionary is not None and {src_lang, tgt_lang} == {"en", "zh"}:
@@ -327,6 +327,11 @@ def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt
     tgt_len = np.array([text_length(t, tgt_lang) for t in tgt], dtype=float)
     ratio = float(tgt_len.sum() / max(src_len.sum(), 1.0)) or 1.0
     return PairFeatures(signals, src_len, tgt_len, ratio, weights)
+
+
+def _sublinear(counts: Counter[str]) -> Counter[str]:
+    """``1 + log(tf)``: an n-gram repeated within a sentence (a name, a refrain) counts for less."""
+    return Counter({gram: 1.0 + math.log(n) for gram, n in counts.items()})
 
 
 def _weighted_side(counters: Sequence[Counter[str]], idf: dict[str, float]) -> SideMatrix:
