@@ -65,8 +65,8 @@ def test_clean_output_exits_zero(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("not json\n", "out.jsonl:1 is not JSON"),
-    ('["a list"]\n', "is not a JSON object"),
+    ("not json\n", "out.jsonl, line 1: not JSON"),
+    ('["a list"]\n', "line 1: not a JSON object"),
     ('{"id": "s1", "source": "x"}\n', "lacks translation"),
     ('{"id": "s1", "source": "x", "translation": 3}\n', "must be strings"),
     ("\n\n", "has no segments"),

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.corpus import OfficialCorpus
 from workbench.errors import InputError, ModelUnavailableError
 from workbench.ingest import CleanText, clean_text, detect_format
+from workbench.jsonl import iter_records
 from workbench.segment import segment_text
 from workbench.store import (
     DocumentRecord,
@@ -359,15 +359,8 @@ def import_translations(store: Store, document_id: str, lines: Iterable[str]) ->
     pairs: list[tuple[int, NewTranslation]] = []
     sources: list[str] = []
     unmatched = 0
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            source, translation = str(record["source"]), str(record["translation"])
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise InputError(f"line {lineno} of the import is not a translation record ({err}); "
-                             "each line needs JSON with 'source' and 'translation'") from None
+    for _, record in iter_records(lines, name="import", required=("source", "translation")):
+        source, translation = str(record["source"]), str(record["translation"])
         targets = by_source.get(source.strip())
         if not targets:
             unmatched += 1

@@ -8,12 +8,12 @@ field of the lines (``--group-by``), or the whole file is one document.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.jsonl import read_records
 from workbench.qa.flags import QAFlag
 from workbench.qa.runner import check_document
 from workbench.risk import Risk, assess_risk
@@ -52,19 +52,15 @@ def read_batch(path: str | Path, *, group_by: str | None = None) -> tuple[list[B
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundWorkbenchError(f"{path} not found; give the JSONL file 'workbench translate' wrote")
+    segments, failed = [], 0
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        for lineno, record in read_records(path):
+            if "translation" not in record and "error" in record:
+                failed += 1
+                continue
+            segments.append(_segment(record, f"{path}:{lineno}", group_by))
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text; give the JSONL file 'workbench translate' wrote") from None
-    segments, failed = [], 0
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        record = _parse_line(line, f"{path}:{lineno}")
-        if "translation" not in record and "error" in record:
-            failed += 1
-            continue
-        segments.append(_segment(record, f"{path}:{lineno}", group_by))
     if not segments and not failed:
         raise InputError(f"{path} has no segments; give a JSONL file with one translated segment per line")
     return segments, failed
@@ -87,17 +83,6 @@ def qa_batch(segments: Sequence[BatchSegment], *, termbase: TermBase | None = No
                            official=segment.official)
         reports.append(SegmentReport(segment, tuple(found), risk))
     return reports
-
-
-def _parse_line(line: str, where: str) -> dict:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{where} is not JSON ({err.msg}); each line must be an object with "
-                         f"{', '.join(REQUIRED_FIELDS)}") from None
-    if not isinstance(record, dict):
-        raise InputError(f"{where} is not a JSON object; each line must be an object with {', '.join(REQUIRED_FIELDS)}")
-    return record
 
 
 def _segment(record: dict, where: str, group_by: str | None) -> BatchSegment:

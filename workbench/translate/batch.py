@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.jsonl import read_records
 
 __all__ = ["Segment", "BatchResult", "read_inputs", "in_shard", "parse_shard", "completed_ids", "failures_path",
            "translate_to_jsonl"]
@@ -96,20 +97,7 @@ def _read_article(path: Path) -> Iterator[Segment]:
 
 
 def _read_jsonl(path: Path, column: str) -> Iterator[Segment]:
-    def records() -> Iterator[dict]:
-        with open(path, encoding="utf-8") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{path.name}, line {number}: not JSON ({err.msg}); fix or remove the line") from None
-                if not isinstance(record, dict):
-                    raise InputError(f"{path.name}, line {number}: expected a JSON object with a {column!r} field")
-                yield record
-
-    yield from _records(path.name, records(), column)
+    yield from _records(path.name, (record for _, record in read_records(path)), column)
 
 
 def _read_dataset(path: Path, column: str) -> Iterator[Segment]:

@@ -8,12 +8,12 @@ sacrebleu's signature so figures stay comparable.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.jsonl import read_records
 
 __all__ = ["Score", "score_corpus", "read_lines"]
 
@@ -49,18 +49,12 @@ def read_lines(path: str | Path, fields: Sequence[str]) -> list[str]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundWorkbenchError(f"{path}: no such file; check the path and try again")
-    lines = path.read_text(encoding="utf-8").splitlines()
     if path.suffix.lower() != ".jsonl":
-        return lines
+        with open(path, encoding="utf-8") as fh:  # split at line ends only, not at U+2028
+            return [line.rstrip("\r\n") for line in fh]
     segments = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path.name}, line {number}: not JSON ({err.msg}); fix or remove the line") from None
-        field = next((f for f in fields if isinstance(record, dict) and f in record), None)
+    for number, record in read_records(path):
+        field = next((f for f in fields if f in record), None)
         if field is None:
             raise InputError(f"{path.name}, line {number}: no {' or '.join(map(repr, fields))} field; "
                              "give records with one of them")
