@@ -18,7 +18,7 @@ def test_line_separator_inside_a_record_does_not_split_it(tmp_path):
 
 
 @pytest.mark.parametrize("lines, message", [
-    (['{"id": 1}', "{broken"], "in.jsonl, line 2: not JSON"),
+    (['{"id": 1, "text": "a"}', "{broken"], "in.jsonl, line 2: not JSON"),
     (['["a list"]'], "line 1: not a JSON object"),
     (['{"id": 1}'], "line 1: lacks 'text'; each line must be a JSON object with 'text'"),
 ])
