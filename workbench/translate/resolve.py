@@ -77,7 +77,7 @@ def unavailable(name: str, reason: str) -> ModelUnavailableError:
         f"translation model {name!r} cannot be loaded ({reason}). The workbench needs a local copy of a "
         f"MarianMT model: on a machine with internet access run `hf download {hub_id} --local-dir {folder}` "
         f"(older huggingface_hub: `huggingface-cli download {hub_id} --local-dir {folder}`), copy the folder "
-        f"here, then set WORKBENCH_MODEL=/path/to/{folder} (or pass --model /path/to/{folder})")
+        f"here, then set WORKBENCH_MODEL=/path/to/{folder} (or pass --model /path/to/{folder}).")
 
 
 def folder_hash(path: Path) -> str:
