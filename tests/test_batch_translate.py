@@ -163,3 +163,15 @@ def test_sigkill_mid_run_then_rerun_gives_every_id_exactly_once(tiny_model, tmp_
     after = output_ids(out)
     assert sorted(after) == sorted(f"s{n}" for n in range(400))
     assert after[:len(before)] == before  # what was written survived untouched
+
+
+def test_batch_translation_enforces_official_terms_unless_told_not_to(tiny_model, tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text(json.dumps({"id": "q", "text": "Applications for the export of controlled items."}) + "\n",
+                      encoding="utf-8")
+    for flag, expected in (([], True), (["--no-terms"], False)):
+        out = tmp_path / f"out{len(flag)}.jsonl"
+        assert dispatch(["translate", str(inputs), "-o", str(out), "--model", str(tiny_model), "--backend", "hf",
+                         "--no-progress", *flag]) == 0
+        (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert ("管制物项" in record["translation"]) is expected

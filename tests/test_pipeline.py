@@ -218,3 +218,14 @@ def test_export_document_writes_the_approved_segments(sample_store):
     assert everything.records == 2 and everything.path != result.path
     with pytest.raises(InputError, match="unknown download format"):
         pipeline.export_document(sample_store, "doc-sample", "hf")
+
+
+def test_official_terms_are_enforced_when_an_article_is_translated(store, tiny_model):
+    translator, _ = pipeline.load_translator_or_none(str(tiny_model), "transformers", store=store)
+    sentence = "China will review applications for the export of controlled items."
+    assert "管制物项" not in translator.translate([sentence])[0].text  # random weights never say it unprompted
+    doc_id = pipeline.process_article(f"{sentence}\nThe talks went well.", store=store, translator=translator,
+                                      corpus=None)
+    rows = pipeline.open_document(store, doc_id).rows
+    assert "管制物项" in rows[0].mt.text  # the official term for "controlled items", forced in decoding
+    assert not any(f["check"] == "term" for f in rows[0].mt.flags)

@@ -117,8 +117,12 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
 
     translations: list[NewTranslation] = []
     if translator is not None:
-        results = translator.translate(sources, progress=lambda done, total: report("translate", done, total))
-        problems = qa_flags([(r.source, r.text) for r in results])
+        from workbench.terms import TermBase
+
+        termbase = TermBase.load()
+        results = translator.translate(sources, progress=lambda done, total: report("translate", done, total),
+                                       required_terms=termbase.required_for(sources))
+        problems = qa_flags([(r.source, r.text) for r in results], termbase=termbase)
         translations = [_new_translation(i, t, problems[i]) for i, t in enumerate(results)]
 
     links: list[NewLink] = []
@@ -157,11 +161,11 @@ def _new_translation(position: int, t, problems: tuple[dict, ...]) -> NewTransla
                           backend=t.backend, options=dict(t.options or {}), score=t.score, flags=made + problems)
 
 
-def qa_flags(pairs: Sequence[tuple[str, str]]) -> list[tuple[dict, ...]]:
+def qa_flags(pairs: Sequence[tuple[str, str]], *, termbase=None) -> list[tuple[dict, ...]]:
     """QA flags (``check``, ``message``, ``start``, ``end``) for each ``(source, translation)`` of one document."""
     from workbench.qa import check_document
 
-    found = check_document([(str(i), source, text) for i, (source, text) in enumerate(pairs)])
+    found = check_document([(str(i), source, text) for i, (source, text) in enumerate(pairs)], termbase=termbase)
     return [tuple(flag.to_dict() for flag in found[str(i)]) for i in range(len(pairs))]
 
 

@@ -30,6 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--shard", default=None, metavar="I/N",
                    help="translate only shard I of N (0 <= I < N), split by a hash of the id")
     p.add_argument("--column", default="text", help="text field of JSONL, Parquet and dataset inputs")
+    p.add_argument("--no-terms", action="store_true",
+                   help="do not enforce the official terms of the term base (corpora/glossary.tsv, user terms)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=run)
 
@@ -57,9 +59,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"nothing to translate: all {len(segments)} segment(s) are already in {output}", file=sys.stderr)
         return 0
     translator = load_translator(args.model, args.backend, beam=args.beam, batch_size=args.batch_size)
+    translate = translator.translate
+    if not args.no_terms:
+        from workbench.terms import TermBase
+
+        termbase = TermBase.load()
+
+        def translate(texts):
+            return translator.translate(texts, required_terms=termbase.required_for(texts))
     started = time.monotonic()
     with tqdm(total=pending, unit="seg", file=sys.stderr, disable=args.no_progress, dynamic_ncols=True) as bar:
-        result = translate_to_jsonl(segments, output, translator.translate, batch_size=args.batch_size,
+        result = translate_to_jsonl(segments, output, translate, batch_size=args.batch_size,
                                     on_batch=bar.update)
     elapsed = time.monotonic() - started
     print(f"translated {result.translated} segment(s) in {elapsed:.1f}s; {result.skipped} already in {output}",

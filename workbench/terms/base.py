@@ -9,6 +9,7 @@ substring, on the Simplified form of the translation, ignoring spaces between ch
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -111,6 +112,10 @@ class TermBase:
     def required_zh(self, english: str, *, on: date | str | None = None) -> list[str]:
         """The Chinese strings a translation of ``english`` must contain (official terms only)."""
         return list(dict.fromkeys(m.term.zh_required for m in self.find(english, on=on) if m.term.is_official))
+
+    def required_for(self, texts: Sequence[str], *, on: date | str | None = None) -> list[list[str]]:
+        """``required_zh`` of each text: what the translator's ``required_terms`` takes."""
+        return [self.required_zh(text, on=on) for text in texts]
 
     def check(self, source: str, translation: str, *, on: date | str | None = None) -> list[TermCheck]:
         """One :class:`TermCheck` per term found in ``source``, suggestions included."""
