@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from workbench.align import align_parallel, format_bead
+from workbench.align.parallel import MAX_BEAD
+from workbench.align.signals import build_features, quote_states
 from workbench.cli import dispatch
+from workbench.embeddings import load_sentence_embedder
 from workbench.errors import InputError
 
 
@@ -49,7 +53,7 @@ def _document(shape: list[tuple[int, int]]):
     return src, tgt, mt, expected
 
 
-@pytest.mark.parametrize("bead", [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 0), (0, 1)])
+@pytest.mark.parametrize("bead", [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 5), (5, 1), (1, 0), (0, 1)])
 def test_each_bead_type_is_found_between_one_to_one_beads(bead):
     src, tgt, mt, expected = _document([(1, 1), (1, 1), bead, (1, 1), (1, 1)])
     beads = align_parallel(src, tgt, mt=mt, use_dictionary=False)
@@ -73,13 +77,67 @@ def test_long_documents_use_the_coarse_pass_and_stay_exact():
     assert [format_bead(b) for b in beads] == expected
 
 
+def test_with_gaps_sentences_without_counterpart_stay_alone():
+    """An article quoting part of a statement: a third of its sentences have no Chinese."""
+    shape = [(1, 1), (1, 0), (1, 2), (1, 0), (1, 0), (1, 1), (2, 1), (1, 0), (1, 1), (1, 0), (1, 1)] * 3
+    src, tgt, mt, expected = _document(shape)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, gaps=True)
+    assert [format_bead(b) for b in beads] == expected
+    assert sum(1 for b in beads if not b.tgt) == 15
+
+
+# A translator keeps a quotation together: the English splits the boy's question into three
+# short sentences, and they belong with the Chinese sentence that carries the whole quotation.
+QUOTED_ZH = ["那男孩哈哈大笑，说道：“服了么？”", "韦小宝猛地跃起，一个头锤，正中对方小腹。", "两人同时跌倒。"]
+QUOTED_MT = ["The boy laughed and said, \"Have you taken it?\"",
+             "Wei Xiaobao jumped up abruptly, hitting the opponent's abdomen with a head hammer.",
+             "Both fell at the same time."]
+QUOTED_EN = ["The boy burst out laughing.", "'Well?", "Had enough?", "Give in?'",
+             "He jumped up and landed a head-butt right in the boy's midriff.", "The two of them went down together."]
+
+
+def test_a_quotation_split_into_short_sentences_stays_in_one_bead():
+    beads = align_parallel(QUOTED_ZH, QUOTED_EN, src_lang="zh", tgt_lang="en", mt=QUOTED_MT)
+    assert [format_bead(b) for b in beads] == ["[0]:[0,1,2,3]", "[1]:[4]", "[2]:[5]"]
+
+
+def test_the_end_of_a_quotation_joins_the_bead_that_opened_it_when_length_says_otherwise():
+    """The quotation's last English sentence has no MT overlap, and length alone would give it to
+    the next bead; the open quotation keeps it with the sentence that opened it."""
+    zh = [_chinese(0, 12).rstrip("。") + "：“" + _chinese(1, 12).rstrip("。") + "”", _chinese(2, 30), _chinese(3, 20)]
+    words = ["abcd", "efgh", "ijkl", "mnop", "qrst", "uvwx", "yzab", "cdef", "ghij", "klmn", "opqr", "stuv", "wxyz"]
+    en = [" ".join(words[:11]) + ": '" + " ".join(words[:10]), " ".join(words[:5]) + "?'",
+          " ".join(words * 2)[:140] + ".", " ".join(words)[:70] + "."]
+    beads = align_parallel(en, zh, mt=[zh[0], "", zh[1], zh[2]], use_dictionary=False)
+    assert [format_bead(b) for b in beads] == ["[0,1]:[0]", "[2]:[1]", "[3]:[2]"]
+
+
+def test_quote_states_follow_quotations_across_sentences_and_ignore_apostrophes():
+    en = ["He said: 'Well?", "Don't you know?'", "The boys' dog barked.", "'No,' he said."] * 2
+    assert quote_states(en, "en").tolist() == [False, True, False, False, False, True, False, False, False]
+    zh = ["他说：“好。", "走吧。”", "天黑了。"] * 2
+    assert quote_states(zh, "zh").tolist() == [False, True, False, False, True, False, False]
+    assert quote_states(["No quotation here."] * 30, "en") is None  # nothing to go by: no cost at all
+
+
+def test_the_meaning_signal_credits_a_paraphrase_that_shares_little_wording():
+    mt = ["The boy laughed heartily.", "Customs duties were suspended."]
+    tgt = ["The lad burst into giggles.", "Tariffs on steel were put on hold."]
+    features = build_features(["那男孩哈哈大笑。", "关税暂停了。"], tgt, src_lang="zh", tgt_lang="en", mt=mt,
+                              dictionary=None, embedder=load_sentence_embedder())
+    for i in (0, 1):
+        _, parts = features.span_scores(i, 1, np.array([0, 1]), 1)
+        assert parts["mt"].max() < 0.1  # hardly any shared character n-grams
+        assert parts["meaning"][i] > parts["meaning"][1 - i] + 0.1
+
+
 def test_every_sentence_appears_once_in_order_for_one_against_a_thousand():
     tgt = [_chinese(k) for k in range(1000)]
     beads = align_parallel(["abcd abcd abcd."], tgt, mt=[tgt[500]], use_dictionary=False)
     assert [i for b in beads for i in b.src] == [0]
     assert [j for b in beads for j in b.tgt] == list(range(1000))
     linked = next(b for b in beads if b.src)
-    assert 500 in linked.tgt and len(linked.tgt) <= 4
+    assert 500 in linked.tgt and len(linked.tgt) <= MAX_BEAD
 
 
 def test_without_mt_the_dictionary_and_numbers_align_official_sentences():
@@ -129,7 +187,7 @@ def test_cli_jsonl_carries_texts_evidence_and_signature(tmp_path, capsys):
     assert [r["tgt"] for r in records] == [[0], [1, 2]]
     assert records[1]["tgt_text"] == tgt[1] + tgt[2]
     assert records[0]["evidence"]["ngrams"]
-    assert records[0]["signature"].startswith("mode:parallel|signals:mt+dictionary+numbers+length|max-bead:")
+    assert records[0]["signature"].startswith("mode:parallel|signals:mt+meaning+dictionary+numbers+length+quotes|max-bead:")
 
 
 def test_cli_bad_inputs_give_one_line(tmp_path, capsys):

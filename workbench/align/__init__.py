@@ -1,6 +1,6 @@
 """Alignment against official wording: parallel documents and news articles.
 
-- :func:`align_parallel` — a document and its translation, in order (beads up to 4 a side);
+- :func:`align_parallel` — a document and its translation, in order (beads up to 5 a side);
   stages in :mod:`~workbench.align.parallel`, signals in :mod:`~workbench.align.signals`;
 - :func:`align_news` — a news article against the official corpus, quotes as their own units;
 - :func:`lookup` — the best official sentences anywhere in the corpus for one phrase.
@@ -25,7 +25,7 @@ from workbench.align.beads import (
     parse_beads,
 )
 from workbench.align.mt import check_mt_lines
-from workbench.align.signals import DEFAULT_WEIGHTS, PairFeatures, Weights
+from workbench.align.signals import PairFeatures
 from workbench.corpus import OfficialCorpus, normalise_zh
 from workbench.dictionary import BilingualDictionary, load_dictionary
 from workbench.errors import InputError
@@ -45,35 +45,41 @@ def _check_side(sentences: Sequence[str], side: str, lang: str) -> None:
 
 
 def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en", tgt_lang: str = "zh",
-                   mt: Sequence[str] | None = None, use_dictionary: bool = True,
-                   weights: Weights = DEFAULT_WEIGHTS) -> list[Bead]:
+                   mt: Sequence[str] | None = None, use_dictionary: bool = True, gaps: bool = False) -> list[Bead]:
     """Align two documents sentence by sentence, order preserved.
 
-    ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional);
-    ``weights`` may be :data:`~workbench.align.signals.GAPPY_WEIGHTS` when many sentences
-    are expected to have no counterpart. Returns beads covering every sentence of both
-    sides once, in order, each with its evidence.
+    ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional). With
+    ``gaps``, many sentences are expected to have no counterpart (an article against a
+    statement it quotes in part), and a second pass re-measures the length ratio on what the
+    first linked. Returns beads covering every sentence of both sides once, in order, each
+    with its evidence.
     """
-    from workbench.align.parallel import align_features, steps_to_beads
+    from workbench.align.parallel import align_features, align_with_gaps, steps_to_beads
     from workbench.align.signals import build_features
+    from workbench.embeddings import load_sentence_embedder
 
     _check_side(src, "source", src_lang)
     _check_side(tgt, "target", tgt_lang)
     if mt is not None:
         check_mt_lines(mt, len(src))
     dictionary = load_dictionary() if use_dictionary else None
+    embedder = load_sentence_embedder() if mt is not None else None
     features = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
-                              weights=weights)
-    beads = steps_to_beads(align_features(features), features)
+                              embedder=embedder)
+    steps = align_with_gaps(features) if gaps else align_features(features)
+    beads = steps_to_beads(steps, features)
     return [_with_evidence(b, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b in beads]
 
 
 def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: bool = False) -> AlignmentSignature:
     """The signature of an :func:`align_parallel` run (``mt_source``: ``file``, ``engine:…`` or ``none``)."""
     from workbench.align.parallel import MAX_BEAD
+    from workbench.embeddings import load_sentence_embedder
 
-    signals = [s for s, on in (("mt", mt_source != "none"), ("dictionary", use_dictionary), ("numbers", True),
-                               ("length", True)) if on]
+    with_mt = mt_source != "none"
+    signals = [s for s, on in (("mt", with_mt), ("meaning", with_mt and load_sentence_embedder() is not None),
+                               ("dictionary", use_dictionary), ("numbers", True), ("length", True),
+                               ("quotes", True)) if on]
     return AlignmentSignature("parallel-gaps" if gaps else "parallel", tuple(signals), MAX_BEAD, mt_source)
 
 

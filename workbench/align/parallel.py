@@ -5,26 +5,29 @@ Stages:
 1. **features** — per-sentence features of every signal (:mod:`workbench.align.signals`);
 2. **coarse path** — while the document is long, sum neighbouring sentences pairwise and
    align the half-size document first (recursively, Vecalign's multi-resolution search);
-3. **banded DP** — dynamic programming over beads of up to 5 sentences, at most 4 a side
-   (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-4, 4-1, 2-3, 3-2, and null beads, as in Bertalign),
-   restricted to a band around the coarse path projected back, so time grows linearly;
+3. **banded DP** — dynamic programming over beads of up to 6 sentences, at most 5 a side
+   (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-4, 4-1, 2-3, 3-2, 1-5, 5-1 and null beads; Bertalign
+   stops at 5 sentences, but literary translations have 1-5 beads), restricted to a band
+   around the coarse path projected back, so time grows linearly;
 4. **beads** — the best path, each bead with its score and evidence.
 
 The programme maximises the sum of bead scores (plus ``Weights.bead_bonus`` per linked bead);
-a null bead scores ``Weights.skip``.
+a null bead scores ``Weights.skip``, and a bead boundary inside a quotation on one side only
+costs ``Weights.quote``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from workbench.align.beads import Bead
-from workbench.align.signals import MAX_SPAN, PairFeatures
+from workbench.align.signals import GAPPY_REFINED_WEIGHTS, GAPPY_WEIGHTS, MAX_SPAN, PairFeatures
 
 # (source sentences, target sentences) per bead; null beads are handled apart.
-BEAD_TYPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (2, 3), (3, 2), (1, 0))
+BEAD_TYPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (2, 3), (3, 2), (1, 5), (5, 1), (1, 0))
 MAX_BEAD = MAX_SPAN
 BAND = 8  # sentences either side of the projected coarse path
 FULL_DP_CELLS = 20_000  # below this many cells the whole matrix is searched at once
@@ -44,6 +47,21 @@ def align_features(features: PairFeatures) -> list[Step]:
         coarse = align_features(features.downsample())
         lo, hi = _band_around(coarse, n, m)
     return _banded_dp(features, lo, hi)
+
+
+def align_with_gaps(features: PairFeatures) -> list[Step]:
+    """The best path where many sentences have no counterpart, in two passes.
+
+    Sentences without counterpart skew the document's length ratio, so the first pass
+    trusts length less and lets null beads win over weak links; the second measures the
+    ratio on what the first linked and aligns again with the usual length prior.
+    """
+    first = align_features(replace(features, weights=GAPPY_WEIGHTS))
+    src_chars = sum(float(features.src_len[i0:i0 + a].sum()) for i0, a, _j0, b in first if a and b)
+    tgt_chars = sum(float(features.tgt_len[j0:j0 + b].sum()) for _i0, a, j0, b in first if a and b)
+    if not src_chars or not tgt_chars:
+        return first
+    return align_features(replace(features, ratio=tgt_chars / src_chars, weights=GAPPY_REFINED_WEIGHTS))
 
 
 def _band_around(coarse: list[Step], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -98,6 +116,7 @@ def _banded_dp(features: PairFeatures, lo: np.ndarray, hi: np.ndarray) -> list[S
             better = candidate > incoming
             incoming[better] = candidate[better]
             kind[better] = t
+        incoming -= features.boundary_cost(i, js)
         # A 0-1 bead moves right along the row: best[j] = max_k incoming[k] + (j - k) * skip.
         steps = np.arange(len(js)) * skip
         lifted = incoming - steps

@@ -1,9 +1,11 @@
 """Cross-lingual similarity of an English span and a Chinese span, from explainable signals.
 
-Four signals, each a number in 0..1:
+Five signals, each a number in 0..1:
 
 - ``mt``: character n-gram overlap (chrF-style, idf-weighted cosine) between the machine
   translation of the source span and the target span — Bleualign's idea. Only with MT.
+- ``meaning``: cosine of static sentence vectors (:mod:`workbench.embeddings`) of the
+  machine translation and the target span, which also credits a paraphrase. Only with MT.
 - ``dictionary``: English words and phrases whose Chinese equivalent (glossary, names,
   CC-CEDICT) occurs in the Chinese span, against the dictionary words of each side.
 - ``numbers``: numbers, percentages and dates written on both sides (:mod:`workbench.numbers`).
@@ -29,9 +31,10 @@ import numpy as np
 
 from workbench.corpus import normalise_zh
 from workbench.dictionary import BilingualDictionary, english_tokens
+from workbench.embeddings import SentenceEmbedder
 from workbench.numbers import extract_numbers_en, extract_numbers_zh, loose_values
 
-MAX_SPAN = 4  # most sentences on one side of a bead
+MAX_SPAN = 5  # most sentences on one side of a bead
 HASH_DIM = 4096  # hashed feature columns per signal; collisions are rare at sentence scale
 _ZH_NOISE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’·—…,.;:!?()\"'\-]")
 _ZH_DICT_MAX = 8  # longest Chinese word looked up when scanning a Chinese sentence
@@ -46,19 +49,24 @@ class Weights:
     """
 
     mt: float = 1.0
+    meaning: float = 0.2
     dictionary: float = 0.5
     numbers: float = 0.3
     length: float = 0.7
     length_spread: float = 27.0  # variance per character of the Gale–Church δ; larger is more tolerant
     skip: float = -0.2  # score of a sentence left without counterpart (a 1-0 or 0-1 bead)
     bead_bonus: float = 0.03  # added per non-null bead: a slight preference for 1-1 over merging
+    quote: float = 0.05  # cost of a bead boundary inside a quotation on one side only
 
 
 DEFAULT_WEIGHTS = Weights()
-# For documents where many sentences have no counterpart: a null bead costs nothing more than
-# a weak link, so stray sentences stay alone instead of joining a neighbouring bead; and the
-# document's length ratio, skewed by the gaps, counts for less.
+# For documents where many sentences have no counterpart, two passes. The first: a null bead
+# scores more than a weak link, so stray sentences stay alone instead of joining a neighbouring
+# bead; and the document's length ratio, skewed by the gaps, counts for less.
 GAPPY_WEIGHTS = Weights(skip=0.03, length=0.5, length_spread=80.0)
+# The second, with the length ratio measured on what the first pass linked: the usual length
+# prior, and a null bead that costs nothing.
+GAPPY_REFINED_WEIGHTS = Weights(skip=0.0)
 
 
 # --- sentence features ------------------------------------------------------------------------
@@ -115,6 +123,46 @@ def number_features(text: str, lang: str) -> Counter[str]:
     return Counter(v for m in mentions for v in loose_values(m))
 
 
+_QUOTE_CHARS = "'\"‘’“”「」『』"
+_MIN_QUOTED_SHARE = 0.05  # below this share of sentences with quotation marks, a side's state says nothing
+
+
+def quote_states(texts: Sequence[str], lang: str) -> np.ndarray | None:
+    """Whether a quotation is open at each sentence boundary (``len(texts) + 1`` flags).
+
+    Chinese quotation marks are unambiguous; in English a straight ``'`` is also the
+    apostrophe, so it opens only after a space or bracket and closes only an open quotation.
+    Returns None when too few sentences carry quotation marks (the Bible, most statements).
+    """
+    marked = sum(1 for t in texts if any(ch in _QUOTE_CHARS for ch in t))
+    if not texts or marked < _MIN_QUOTED_SHARE * len(texts):
+        return None
+    states = [False]
+    inside = False
+    for text in texts:
+        for k, ch in enumerate(text):
+            if ch not in _QUOTE_CHARS:
+                continue
+            if ch in "“「『" or (lang != "zh" and ch == "‘"):
+                inside = True
+                continue
+            if ch in "”」』":
+                inside = False
+                continue
+            if lang == "zh":
+                continue
+            before = text[k - 1] if k else " "
+            after = text[k + 1] if k + 1 < len(text) else " "
+            if before.isalnum() and after.isalnum():
+                continue  # don't, o'clock
+            if (before.isspace() or before in "([") and not after.isspace():
+                inside = True
+            elif inside and not before.isspace():
+                inside = False
+        states.append(inside)
+    return np.array(states, dtype=bool)
+
+
 def text_length(text: str, lang: str) -> int:
     """Characters that carry content: CJK characters for Chinese, non-space characters otherwise."""
     if lang == "zh":
@@ -153,6 +201,14 @@ class SideMatrix:
     def downsample(self) -> SideMatrix:
         """Sum neighbouring sentences pairwise (the coarse level of the multi-resolution search)."""
         return SideMatrix(_pair_sum(self.rows), _pair_sum(self.mass))
+
+
+def _every_other(boundaries: np.ndarray | None) -> np.ndarray | None:
+    """Boundary states at half resolution (boundary ``k`` of the coarse side is ``2k`` here)."""
+    if boundaries is None:
+        return None
+    coarse = boundaries[0::2]
+    return coarse if len(boundaries) % 2 else np.append(coarse, boundaries[-1])
 
 
 def _running(values: np.ndarray) -> np.ndarray:
@@ -207,6 +263,20 @@ class PairFeatures:
     tgt_len: np.ndarray
     ratio: float  # target characters per source character over the whole document
     weights: Weights = field(default_factory=Weights)
+    # Per sentence boundary (n + 1 of them), whether a quotation is open there; None where a
+    # side has too few quotations for the state to mean anything.
+    src_quoted: np.ndarray | None = None
+    tgt_quoted: np.ndarray | None = None
+
+    def boundary_cost(self, i: int, js: np.ndarray) -> np.ndarray | float:
+        """Cost of ending beads at source boundary ``i`` and target boundaries ``js``.
+
+        A translation keeps a quotation together: a boundary inside a quotation on one side
+        but outside every quotation on the other is rarely a bead boundary.
+        """
+        if self.src_quoted is None or self.tgt_quoted is None or not self.weights.quote:
+            return 0.0
+        return self.weights.quote * (self.src_quoted[i] != self.tgt_quoted[js])
 
     @property
     def sizes(self) -> tuple[int, int]:
@@ -220,7 +290,8 @@ class PairFeatures:
         """
         coarse = replace(self.weights, length_spread=self.weights.length_spread * 2)
         return PairFeatures([s.downsample() for s in self.signals], _pair_sum(self.src_len),
-                            _pair_sum(self.tgt_len), self.ratio, coarse)
+                            _pair_sum(self.tgt_len), self.ratio, coarse,
+                            _every_other(self.src_quoted), _every_other(self.tgt_quoted))
 
     def prepare(self, lo: np.ndarray, hi: np.ndarray) -> None:
         """Compute the sentence-level dot products a DP restricted to rows' ``[lo, hi]`` will read.
@@ -302,7 +373,7 @@ def length_prior(src_len: float, tgt_len: np.ndarray | float, ratio: float, spre
 
 def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str,
                    mt: Sequence[str] | None, dictionary: BilingualDictionary | None,
-                   weights: Weights = DEFAULT_WEIGHTS) -> PairFeatures:
+                   embedder: SentenceEmbedder | None = None, weights: Weights = DEFAULT_WEIGHTS) -> PairFeatures:
     """Per-sentence features of both sides for every signal that can be computed."""
     signals: list[SignalPair] = []
     if mt is not None:
@@ -310,6 +381,8 @@ def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt
         tgt_side = [_sublinear(mt_ngrams(t, tgt_lang)) for t in tgt]
         idf = _idf(mt_side, tgt_side)
         signals.append(SignalPair("mt", weights.mt, _weighted_side(mt_side, idf), _weighted_side(tgt_side, idf)))
+        if embedder is not None and weights.meaning:
+            signals.append(SignalPair("meaning", weights.meaning, *_meaning_sides(embedder, mt, tgt, tgt_lang)))
     if dictionary is not None and {src_lang, tgt_lang} == {"en", "zh"}:
         en_texts, zh_texts = (src, tgt) if src_lang == "en" else (tgt, src)
         en_side = [dictionary_features_en(t, dictionary) for t in en_texts]
@@ -326,7 +399,35 @@ def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt
     src_len = np.array([text_length(t, src_lang) for t in src], dtype=float)
     tgt_len = np.array([text_length(t, tgt_lang) for t in tgt], dtype=float)
     ratio = float(tgt_len.sum() / max(src_len.sum(), 1.0)) or 1.0
-    return PairFeatures(signals, src_len, tgt_len, ratio, weights)
+    return PairFeatures(signals, src_len, tgt_len, ratio, weights,
+                        quote_states(src, src_lang), quote_states(tgt, tgt_lang))
+
+
+_CENTRE_FROM = 8  # sentences a side needs before its mean vector is a fair estimate
+
+
+def _meaning_sides(embedder: SentenceEmbedder, mt: Sequence[str], tgt: Sequence[str],
+                   lang: str) -> tuple[SideMatrix, SideMatrix]:
+    """Sentence vectors of the MT and of the target side, each centred and renormalised.
+
+    Static sentence vectors share a large common direction, so raw cosines of unrelated
+    sentences are high; taking a side's mean out leaves what tells its sentences apart. A
+    side too short for a fair mean borrows the other's (both are in ``lang``). Chinese is
+    compared without spaces and punctuation, as MT output often comes word-segmented.
+    """
+    if lang == "zh":
+        mt, tgt = ([_ZH_NOISE.sub("", normalise_zh(t)) for t in side] for side in (mt, tgt))
+    vectors = [embedder.embed(mt), embedder.embed(tgt)]
+    means = [v.mean(axis=0) if len(v) >= _CENTRE_FROM else None for v in vectors]
+    sides = []
+    for k, v in enumerate(vectors):
+        mean = means[k] if means[k] is not None else means[1 - k]
+        if mean is not None:
+            v = v - mean
+            norms = np.linalg.norm(v, axis=1, keepdims=True)
+            v = np.divide(v, norms, out=np.zeros_like(v), where=norms > 1e-6)
+        sides.append(SideMatrix(v, np.einsum("ij,ij->i", v, v).astype(float)))
+    return sides[0], sides[1]
 
 
 def _sublinear(counts: Counter[str]) -> Counter[str]:
@@ -369,5 +470,5 @@ def shared_ngrams(mt_text: str, tgt_text: str, lang: str, *, limit: int = 8) -> 
     return tuple(out)
 
 
-__all__ = ["Weights", "DEFAULT_WEIGHTS", "GAPPY_WEIGHTS", "PairFeatures", "build_features", "mt_ngrams", "number_features",
+__all__ = ["Weights", "DEFAULT_WEIGHTS", "GAPPY_WEIGHTS", "GAPPY_REFINED_WEIGHTS", "quote_states", "PairFeatures", "build_features", "mt_ngrams", "number_features",
            "dictionary_features_en", "dictionary_features_zh", "length_prior", "shared_ngrams", "text_length"]

@@ -81,13 +81,11 @@ def _mt_for(args: argparse.Namespace, sentences: list[str], src_lang: str, tgt_l
 
 def _run_parallel(args: argparse.Namespace) -> int:
     from workbench.align import align_parallel, format_bead, parallel_signature
-    from workbench.align.signals import DEFAULT_WEIGHTS, GAPPY_WEIGHTS
 
     src = _sentences(args.src, args.src_lang, args.presplit)
     tgt = _sentences(args.tgt, args.tgt_lang, args.presplit)
     mt, mt_source = _mt_for(args, src, args.src_lang, args.tgt_lang) if src else (None, "none")
-    weights = GAPPY_WEIGHTS if args.gaps else DEFAULT_WEIGHTS
-    beads = align_parallel(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, mt=mt, weights=weights)
+    beads = align_parallel(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, mt=mt, gaps=args.gaps)
     signature = parallel_signature(mt_source=mt_source, gaps=args.gaps)
     for bead in beads:
         if args.format == "jsonl":
