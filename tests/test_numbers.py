@@ -21,6 +21,10 @@ def _values(mentions):
     ("worth 1.2 billion dollars", "价值12亿美元", {"1200000000"}),
     ("tariffs of 245%", "245%的关税", {"245%"}),
     ("three companies", "三家公司", {"3"}),
+    ("were two thousand and six hundred and thirty", "共有二千六百三十名", {"2630"}),
+    ("forty and six thousand and five hundred", "四万六千五百名", {"46500"}),
+    ("one hundred and twenty-five firms", "125家企业", {"125"}),
+    ("two hundred thousand tonnes", "二十万吨", {"200000"}),
 ])
 def test_english_and_chinese_forms_share_their_canonical_values(english, chinese, shared):
     assert matching_values(extract_numbers_en(english), extract_numbers_zh(chinese)) == shared
@@ -46,6 +50,8 @@ def test_mentions_carry_their_offsets_and_kind():
 def test_words_that_only_look_like_numbers_are_not_numbers():
     assert _values(extract_numbers_zh("两国元首就一些问题交换意见，万一如此")) == []
     assert _values(extract_numbers_en("We may 5 times check")) == ["5"]  # "may" is not the month here
+    assert _values(extract_numbers_en("No one came; the one we met left.")) == []
+    assert _values(extract_numbers_en("between two and three")) == ["2", "3"]  # two numbers, not five
 
 
 def test_chinese_numerals_and_large_units():

@@ -99,12 +99,59 @@ _EN_NUMBER = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?"
     r"(?:\s*(?P<percent>%|percent\b|per\s+cent\b|percentage\s+points?\b))?", re.IGNORECASE)
-_WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "ninety": 90, "hundred": 100, "thousand": 1000,
-}
-_EN_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
+_UNIT_WORDS = {w: n for n, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
+_TENS_WORDS = {w: 10 * n for n, w in enumerate(
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2)}
+_SCALE_WORDS = {"hundred": 100, **_SCALES_EN}
+_NUMBER_WORD = "|".join([*_UNIT_WORDS, *_TENS_WORDS, *_SCALE_WORDS])
+# A run of number words: "two thousand six hundred and thirty", "twenty-five", "forty and six".
+_EN_WORD_RUN = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_NUMBER_WORD}))*\b", re.IGNORECASE)
+_RUN_PART = re.compile(rf"(?P<word>{_NUMBER_WORD})|(?P<and>\band\b)", re.IGNORECASE)
+_AMBIGUOUS_ALONE = {"one", "zero"}  # "no one", "the one": a number only inside a longer run
+
+
+def _word_numbers(run: str, offset: int) -> list[NumberMention]:
+    """The numbers written out in ``run``, a match of :data:`_EN_WORD_RUN`.
+
+    ``and`` joins only where English uses it inside one number: after a scale word ("two
+    hundred and five") and between tens and units ("forty and six thousand", the old form);
+    elsewhere ("between two and three") it separates two numbers.
+    """
+    parts = list(_RUN_PART.finditer(run))
+    groups: list[list[re.Match]] = [[]]
+    for k, part in enumerate(parts):
+        if part.group("and"):
+            prev = parts[k - 1].group().lower()
+            nxt = parts[k + 1].group().lower() if k + 1 < len(parts) else ""
+            joins = prev in _SCALE_WORDS or (prev in _TENS_WORDS and 0 < _UNIT_WORDS.get(nxt, 0) < 10)
+            if not joins:
+                groups.append([])
+            continue
+        groups[-1].append(part)
+    mentions = []
+    for words in groups:
+        if not words or (len(words) == 1 and words[0].group().lower() in _AMBIGUOUS_ALONE):
+            continue
+        value = _word_value([w.group().lower() for w in words])
+        start, end = words[0].start(), words[-1].end()
+        mentions.append(NumberMention(run[start:end], offset + start, offset + end, "number", (str(value),)))
+    return mentions
+
+
+def _word_value(words: list[str]) -> int:
+    """``["two", "thousand", "six", "hundred", "thirty"]`` → 2630."""
+    total = current = 0
+    for word in words:
+        if word in _UNIT_WORDS or word in _TENS_WORDS:
+            current += _UNIT_WORDS.get(word, 0) + _TENS_WORDS.get(word, 0)
+        elif word == "hundred":
+            current = (current or 1) * 100
+        else:
+            total += (current or 1) * _SCALE_WORDS[word]
+            current = 0
+    return total + current
 
 
 def extract_numbers_en(text: str) -> list[NumberMention]:
@@ -137,9 +184,8 @@ def extract_numbers_en(text: str) -> list[NumberMention]:
         else:
             mentions.append(NumberMention(m.group().rstrip(), m.start(), m.start() + len(m.group().rstrip()),
                                           "number", (number,)))
-    for m in _EN_WORD_NUMBER.finditer(text):
-        value = str(_WORD_NUMBERS[m.group().lower()])
-        mentions.append(NumberMention(m.group(), m.start(), m.end(), "number", (value,)))
+    for m in _EN_WORD_RUN.finditer(text):
+        mentions.extend(_word_numbers(m.group(), m.start()))
     return _remove_overlaps(mentions)
 
 
