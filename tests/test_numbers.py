@@ -25,6 +25,8 @@ def _values(mentions):
     ("forty and six thousand and five hundred", "四万六千五百名", {"46500"}),
     ("one hundred and twenty-five firms", "125家企业", {"125"}),
     ("two hundred thousand tonnes", "二十万吨", {"200000"}),
+    ("a 10-percent tariff", "10%的关税", {"10%"}),
+    ("talks on June 9 and 10", "6月9至10日会谈", {"--06-09", "--06-10"}),
 ])
 def test_english_and_chinese_forms_share_their_canonical_values(english, chinese, shared):
     assert matching_values(extract_numbers_en(english), extract_numbers_zh(chinese)) == shared

@@ -98,7 +98,7 @@ _SCALES_EN = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion":
 _EN_NUMBER = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?"
-    r"(?:\s*(?P<percent>%|percent\b|per\s+cent\b|percentage\s+points?\b))?", re.IGNORECASE)
+    r"(?:(?:\s*|-)(?P<percent>%|percent\b|per\s+cent\b|percentage\s+points?\b))?", re.IGNORECASE)
 _UNIT_WORDS = {w: n for n, w in enumerate([
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
@@ -198,9 +198,12 @@ _ZH_BIG = {"万": 10**4, "亿": 10**8}
 _ZH_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
 _NUM = rf"(?:\d[\d,]*(?:\.\d+)?|[{_ZH_NUMERAL}]+)"
+_ZH_RANGE = r"\s*(?:至|到|-|—|～|~|和|、)\s*"
+# The first day of a range may drop its 日: 6月9日至10日, 6月9至10日.
 _ZH_DATE = re.compile(
     rf"(?:(?P<year>\d{{4}}|[〇零一二三四五六七八九]{{4}})年)?(?P<month>{_NUM})月"
-    rf"(?:(?P<day>{_NUM})[日号](?:\s*(?:至|到|-|—|～|~|和|、)\s*(?:(?P<month2>{_NUM})月)?(?P<day2>{_NUM})[日号])?)?")
+    rf"(?:(?P<day>{_NUM})(?:[日号]|(?={_ZH_RANGE}(?:{_NUM}月)?{_NUM}[日号]))"
+    rf"(?:{_ZH_RANGE}(?:(?P<month2>{_NUM})月)?(?P<day2>{_NUM})[日号])?)?")
 _ZH_PERCENT = re.compile(rf"百分之(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*%")
 _ZH_NUMBER = re.compile(rf"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<big>[万亿]+)?|(?P<zh>[{_ZH_NUMERAL}]{{1,12}})")
 
