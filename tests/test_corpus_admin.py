@@ -300,3 +300,36 @@ def test_add_raises_input_error_for_library_callers(corpus_dir):
     doc = parse_document(corpus.get(LONDON).to_file_text().replace(f"id: {LONDON}", "id: london-copy"))
     with pytest.raises(InputError, match=f"near-duplicate of {LONDON} \\(similarity 1.00\\)"):
         add_document(corpus, doc)
+
+
+# --- a running UI's corpus takes in what `corpus add` wrote -----------------------------------------
+
+
+def test_a_loaded_corpus_takes_in_documents_added_on_disk_since(corpus_dir):
+    from workbench.align import lookup
+    from workbench.corpus_search import SearchIndex
+    from workbench.ui.app import Resources
+
+    moved = _take_out(corpus_dir, LONDON)
+    corpus = OfficialCorpus.load(corpus_dir)  # as the UI holds it from start-up
+    index = SearchIndex.build(corpus)
+    resources = Resources(store=None, corpus=corpus, translator=None, search_index=index)
+    assert (LONDON, "zh") not in corpus
+    assert dispatch(["corpus", "add", str(moved)]) == 0
+
+    assert resources.current_search_index() is index
+    assert (LONDON, "zh") in corpus
+    hits = lookup("China will review and approve applications for the export of controlled items",
+                  corpus, top_k=1)
+    assert hits[0].doc_id == LONDON
+    assert corpus.refresh() == []  # nothing new: nothing re-read
+
+
+def test_a_corpus_file_that_stops_parsing_keeps_its_last_good_text(corpus_dir, caplog):
+    corpus = OfficialCorpus.load(corpus_dir)
+    before = corpus.get(LONDON).text
+    path = corpus_dir / "official" / f"{LONDON}.zh.txt"
+    path.write_text("half-written header without the separator", encoding="utf-8")
+    assert corpus.refresh() == []
+    assert corpus.get(LONDON).text == before
+    assert "skipped" in caplog.text

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from pathlib import Path
 
 from workbench.errors import CorpusError
 from workbench.segment import Segment, segment_text
+
+log = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("id", "lang", "date", "issuer", "title", "source", "confidence")
 HEADER_ORDER = REQUIRED_FIELDS
@@ -189,6 +192,11 @@ def corpus_paths(directory: str | Path | None = None) -> CorpusPaths:
     return CorpusPaths(root, root / "versions")
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
 def parse_document(raw: str, *, path: Path | None = None) -> OfficialDocument:
     """Parse a corpus file's text; raises :class:`CorpusError` naming the missing or bad field."""
     where = str(path) if path else "document"
@@ -224,6 +232,7 @@ class OfficialCorpus:
     def __init__(self, documents: list[OfficialDocument], *, paths: CorpusPaths | None = None):
         self._docs: dict[tuple[str, str], OfficialDocument] = {}
         self.paths = paths  # None for a corpus built in memory: no earlier versions to look up
+        self._stamps: dict[Path, tuple[int, int]] = {}  # file → (mtime, size) when last read
         for doc in documents:
             self.add(doc)
 
@@ -234,8 +243,34 @@ class OfficialCorpus:
         folder = paths.official
         if not folder.is_dir():
             raise CorpusError(f"corpus folder {folder} not found; set WORKBENCH_CORPUS to the folder holding official/")
-        docs = [parse_document(p.read_text(encoding="utf-8"), path=p) for p in sorted(folder.glob("*.txt"))]
-        return cls(docs, paths=paths)
+        files = sorted(folder.glob("*.txt"))
+        corpus = cls([parse_document(p.read_text(encoding="utf-8"), path=p) for p in files], paths=paths)
+        corpus._stamps = {p: _stamp(p) for p in files}
+        return corpus
+
+    def refresh(self) -> list[str]:
+        """Read documents added or changed on disk since loading; returns their file names.
+
+        A long-running UI calls this before aligning, so a document added meanwhile with
+        ``workbench corpus add`` is found. A file that no longer parses is skipped with a
+        warning and its last good text kept: an edit in progress must not stop the UI.
+        """
+        if self.paths is None or not self.paths.official.is_dir():
+            return []
+        read = []
+        for path in sorted(self.paths.official.glob("*.txt")):
+            try:
+                stamp = _stamp(path)
+                if self._stamps.get(path) == stamp:
+                    continue
+                doc = parse_document(path.read_text(encoding="utf-8"), path=path)
+            except (OSError, UnicodeDecodeError, CorpusError) as err:
+                log.warning("corpus file %s skipped: %s", path.name, err)
+                continue
+            self.add(doc)
+            self._stamps[path] = stamp
+            read.append(path.name)
+        return read
 
     def add(self, doc: OfficialDocument) -> None:
         """Add or replace one document (same id and language replaces)."""

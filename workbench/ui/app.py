@@ -58,6 +58,16 @@ class Resources:
     offline_reason: str | None = None
     search_index: object | None = None  # workbench.corpus_search.SearchIndex, for the search panel
 
+    def refresh_corpus(self) -> None:
+        """Take in official documents added on disk since the UI started (``workbench corpus add``)."""
+        if self.corpus is not None and self.corpus.refresh() and self.search_index is not None:
+            self.search_index.sync(self.corpus)
+
+    def current_search_index(self) -> object | None:
+        """The search index, brought up to date with the corpus folder first."""
+        self.refresh_corpus()
+        return self.search_index
+
 
 def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
     """The review workbench UI over ``resources``."""
@@ -129,7 +139,7 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                     revisions = gr.Dropdown(label="History", choices=[], elem_id="revisions", scale=3)
                     revert = gr.Button("Revert to this revision", elem_id="revert", scale=1)
                 with gr.Accordion("Search the official corpus and insert a sentence with its citation", open=False):
-                    search_panel = build_search_panel(lambda: resources.search_index)
+                    search_panel = build_search_panel(resources.current_search_index)
                 with gr.Accordion("Download the reviewed segments", open=False), gr.Row():
                     download_format = gr.Radio(list(pipeline.DOWNLOAD_FORMATS), value="jsonl", label="Format",
                                                elem_id="download-format")
@@ -307,6 +317,7 @@ class _Handlers:
 
         try:
             article = read_article(upload, max_bytes=DEFAULT_MAX_BYTES) if upload else (text or "")
+            self.res.refresh_corpus()
             doc_id = pipeline.process_article(article, store=self.res.store, translator=self.res.translator,
                                               corpus=self.res.corpus, progress=report)
         except WorkbenchError as err:
