@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from tests.conftest import shared_path
 from workbench.align import align_parallel
-from workbench.align.beads import Bead, parse_beads, swap_sides
-from workbench.align.evaluate import score_documents
+from workbench.align.beads import parse_beads, swap_sides
+from workbench.align.evaluate import drop_counterparts, score_documents
 
 pytestmark = pytest.mark.slow
 
@@ -36,13 +34,8 @@ def test_sentences_whose_chinese_was_removed_are_left_without_counterpart():
     """About 30% of beads lose their Chinese side; their English sentences must stay unlinked."""
     pairs = []
     for name, zh, en, mt, gold in _mac_documents():
-        rng = random.Random(int(name))
-        dropped = {i for bead in gold if bead.src and bead.tgt and rng.random() < 0.3 for i in bead.src}
-        kept = [i for i in range(len(zh)) if i not in dropped]
-        renumber = {old: new for new, old in enumerate(kept)}
-        gold_left = [Bead(tuple(renumber[i] for i in b.src if i in renumber), b.tgt) for b in gold]
-        beads = align_parallel([zh[i] for i in kept], en, src_lang="zh", tgt_lang="en",
-                               mt=[mt[i] for i in kept], gaps=True)
+        zh_left, gold_left, mt_left = drop_counterparts(zh, gold, share=0.3, seed=int(name), mt=mt)
+        beads = align_parallel(zh_left, en, src_lang="zh", tgt_lang="en", mt=mt_left, gaps=True)
         pairs.append((swap_sides(beads), swap_sides(gold_left)))  # judged per English sentence
     scores = score_documents(pairs)
     assert scores["none_precision"] >= 0.85 and scores["none_recall"] >= 0.84

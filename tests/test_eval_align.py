@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import shared_path
 from workbench.align.beads import Bead, parse_beads
-from workbench.align.evaluate import merge_within_units, score_document, score_documents
+from workbench.align.evaluate import drop_counterparts, merge_within_units, score_document, score_documents
 from workbench.cli import dispatch
 from workbench.errors import InputError
 
@@ -76,3 +76,13 @@ def test_bad_folders_and_lines_are_one_line_errors(tmp_path, capsys):
     assert "is not a bead like [0,1]:[2]" in capsys.readouterr().err
     with pytest.raises(InputError):
         parse_beads(["[0]:[x]"])
+
+
+def test_dropping_counterparts_renumbers_the_gold_and_is_repeatable():
+    src = [f"s{i}" for i in range(40)]
+    gold = [Bead((i,), (i,)) for i in range(40)]
+    left, gold_left, mt_left = drop_counterparts(src, gold, share=0.3, seed=7, mt=[f"m{i}" for i in range(40)])
+    assert (left, gold_left) == drop_counterparts(src, gold, share=0.3, seed=7)[:2]
+    orphaned = [b.tgt for b in gold_left if not b.src]
+    assert 0 < len(orphaned) < 40 and len(left) == 40 - len(orphaned)
+    assert all(left[b.src[0]] == f"s{b.tgt[0]}" and mt_left[b.src[0]] == f"m{b.tgt[0]}" for b in gold_left if b.src)

@@ -8,6 +8,7 @@ set of target sentences equals the gold set exactly, and precision/recall/F1 of 
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -148,6 +149,22 @@ def merge_within_units(beads: Sequence[Bead], src_units: Sequence[str], tgt_unit
             merged.append(bead)
             merged_unit = unit
     return merged
+
+
+def drop_counterparts(src: Sequence[str], gold: Sequence[Bead], *, share: float, seed: int,
+                      mt: Sequence[str] | None = None) -> tuple[list[str], list[Bead], list[str] | None]:
+    """A news-like test from a parallel one: the source side of about ``share`` of the linked
+    gold beads is removed, so their target sentences are left without counterpart.
+
+    Returns the remaining source sentences, the gold renumbered to them, and their MT lines.
+    The same ``seed`` removes the same beads.
+    """
+    rng = random.Random(seed)
+    dropped = {i for bead in gold if bead.src and bead.tgt and rng.random() < share for i in bead.src}
+    kept = [i for i in range(len(src)) if i not in dropped]
+    renumber = {old: new for new, old in enumerate(kept)}
+    gold_left = [Bead(tuple(renumber[i] for i in b.src if i in renumber), b.tgt) for b in gold]
+    return [src[i] for i in kept], gold_left, [mt[i] for i in kept] if mt is not None else None
 
 
 def evaluate_folders(gold_dir: str | Path, pred_dir: str | Path, *, src_units: str | Path | None = None,
