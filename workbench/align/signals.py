@@ -1,6 +1,6 @@
 """Cross-lingual similarity of an English span and a Chinese span, from explainable signals.
 
-Five signals, each a number in 0..1:
+Five signals, each a number in 0..1 (``meaning`` may dip below 0 for unrelated sentences):
 
 - ``mt``: character n-gram overlap (chrF-style, idf-weighted cosine) between the machine
   translation of the source span and the target span — Bleualign's idea. Only with MT.
@@ -12,7 +12,8 @@ Five signals, each a number in 0..1:
 - ``length``: a Gale–Church prior on the character-length ratio.
 
 A signal with nothing to say about a pair (no numbers on either side) stays out of the
-average instead of pulling it down. Sentences become sparse feature counts; for the
+average instead of pulling it down. Apart from the signals, the dynamic programme charges
+for a bead boundary that falls inside a quotation on one side only (:func:`quote_states`). Sentences become sparse feature counts; for the
 dynamic programme they are hashed into dense rows (:class:`SideMatrix`) so that a span is a
 sum of rows and a score is a dot product, which keeps long documents fast.
 """
@@ -44,7 +45,7 @@ _ZH_DICT_MAX = 8  # longest Chinese word looked up when scanning a Chinese sente
 class Weights:
     """How much each signal counts, and what beads cost; tuned on the MAC-Dev set only.
 
-    The content signals (mt, dictionary, numbers) are averaged with these weights; the
+    The content signals (mt, meaning, dictionary, numbers) are averaged with these weights; the
     length prior then scales the average by ``1 - length + length * prior``.
     """
 
