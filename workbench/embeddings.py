@@ -27,10 +27,6 @@ class SentenceEmbedder:
     def __init__(self, model) -> None:
         self._model = model
 
-    @property
-    def name(self) -> str:
-        return "wordllama-l2-supercat-256"
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text (an empty text gets a zero row)."""
         vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)

@@ -13,9 +13,11 @@ Five signals, each a number in 0..1 (``meaning`` may dip below 0 for unrelated s
 
 A signal with nothing to say about a pair (no numbers on either side) stays out of the
 average instead of pulling it down. Apart from the signals, the dynamic programme charges
-for a bead boundary that falls inside a quotation on one side only (:func:`quote_states`). Sentences become sparse feature counts; for the
-dynamic programme they are hashed into dense rows (:class:`SideMatrix`) so that a span is a
-sum of rows and a score is a dot product, which keeps long documents fast.
+for a bead boundary that falls inside a quotation on one side only (:func:`quote_states`).
+
+Sentences become sparse feature counts; for the dynamic programme they are hashed into
+dense rows (:class:`SideMatrix`) so that a span is a sum of rows and a score is a dot
+product, which keeps long documents fast.
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ MAX_SPAN = 5  # most sentences on one side of a bead
 HASH_DIM = 4096  # hashed feature columns per signal; collisions are rare at sentence scale
 _ZH_NOISE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’·—…,.;:!?()\"'\-]")
 _ZH_DICT_MAX = 8  # longest Chinese word looked up when scanning a Chinese sentence
+
+
+def _zh_content(text: str) -> str:
+    """Chinese text as compared with MT: Simplified, without spaces and punctuation (MT output
+    often comes word-segmented)."""
+    return _ZH_NOISE.sub("", normalise_zh(text))
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ def mt_ngrams(text: str, lang: str) -> Counter[str]:
     """
     grams: Counter[str] = Counter()
     if lang == "zh":
-        chars = _ZH_NOISE.sub("", normalise_zh(text))
+        chars = _zh_content(text)
         grams.update(chars)
         grams.update(chars[i:i + 2] for i in range(len(chars) - 1))
         return grams
@@ -413,11 +421,10 @@ def _meaning_sides(embedder: SentenceEmbedder, mt: Sequence[str], tgt: Sequence[
 
     Static sentence vectors share a large common direction, so raw cosines of unrelated
     sentences are high; taking a side's mean out leaves what tells its sentences apart. A
-    side too short for a fair mean borrows the other's (both are in ``lang``). Chinese is
-    compared without spaces and punctuation, as MT output often comes word-segmented.
+    side too short for a fair mean borrows the other's (both are in ``lang``).
     """
     if lang == "zh":
-        mt, tgt = ([_ZH_NOISE.sub("", normalise_zh(t)) for t in side] for side in (mt, tgt))
+        mt, tgt = ([_zh_content(t) for t in side] for side in (mt, tgt))
     vectors = [embedder.embed(mt), embedder.embed(tgt)]
     means = [v.mean(axis=0) if len(v) >= _CENTRE_FROM else None for v in vectors]
     sides = []
@@ -471,5 +478,6 @@ def shared_ngrams(mt_text: str, tgt_text: str, lang: str, *, limit: int = 8) -> 
     return tuple(out)
 
 
-__all__ = ["Weights", "DEFAULT_WEIGHTS", "GAPPY_WEIGHTS", "GAPPY_REFINED_WEIGHTS", "quote_states", "PairFeatures", "build_features", "mt_ngrams", "number_features",
-           "dictionary_features_en", "dictionary_features_zh", "length_prior", "shared_ngrams", "text_length"]
+__all__ = ["Weights", "DEFAULT_WEIGHTS", "GAPPY_WEIGHTS", "GAPPY_REFINED_WEIGHTS", "PairFeatures", "build_features",
+           "quote_states", "mt_ngrams", "number_features", "dictionary_features_en", "dictionary_features_zh",
+           "length_prior", "shared_ngrams", "text_length"]
