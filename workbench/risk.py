@@ -9,7 +9,8 @@ Signals and weights (:data:`WEIGHTS`):
 - ``confidence``: the model's average token log-probability; 0 is certain, at
   :data:`LOGPROB_FLOOR` or below the factor is 1. Weight 0.5: models are often wrong with
   confidence, so this alone never makes a segment top priority.
-- each QA flag, weighted by its check: an empty output or a violated official term is
+- each QA flag, weighted by its check (the weights live in
+  :data:`workbench.qa.registry.CHECKS`): an empty output or a violated official term is
   nearly certain to need work (1.0, 0.7); a missing number, a loop or untranslated words
   change the meaning (0.6, 0.6, 0.5); Traditional characters, inconsistency and length are
   likely but not certain problems (0.4, 0.3, 0.3); punctuation is cosmetic (0.1).
@@ -24,19 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.qa.flags import QAFlag
+from workbench.qa.registry import CHECKS
 
+# Each QA check's weight comes from the check registry, so a new check is scored once registered.
 WEIGHTS: dict[str, float] = {
     "confidence": 0.5,
     "official": 0.6,
-    "empty": 1.0,
-    "term": 0.7,
-    "number": 0.6,
-    "repetition": 0.6,
-    "untranslated": 0.5,
-    "script": 0.4,
-    "consistency": 0.3,
-    "length": 0.3,
-    "punctuation": 0.1,
+    **{name: spec.weight for name, spec in CHECKS.items()},
 }
 LOGPROB_FLOOR = -3.0
 
@@ -80,7 +75,7 @@ def assess_risk(translation: str, *, flags: Sequence[QAFlag] = (), confidence: f
     the model's average token log-probability, ``None`` when unknown (a human edit);
     ``official`` is the aligned official Chinese, ``None`` when there is none.
     """
-    reasons = [RiskReason(flag.check, WEIGHTS[flag.check], 1.0, flag.message) for flag in flags]
+    reasons = [RiskReason(flag.check, CHECKS[flag.check].weight, 1.0, flag.message) for flag in flags]
     if confidence is not None:
         factor = min(1.0, max(0.0, confidence / LOGPROB_FLOOR))
         reasons.append(RiskReason("confidence", WEIGHTS["confidence"], factor,

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-# Every check name a flag can carry, in the order reports list them.
-CHECK_NAMES = ("empty", "number", "term", "consistency", "untranslated", "script", "repetition", "length",
-               "punctuation")
-
 
 @dataclass(frozen=True)
 class QAFlag:
     """Something wrong with a translation: which check found it, what it is, and where.
 
-    ``start``/``end`` are character offsets into the translation when the problem sits at
-    a place there (a Traditional character, a repeated phrase); ``None`` when it is an
-    absence (a number or term that is missing).
+    ``check`` is a name in :data:`workbench.qa.registry.CHECKS`. ``start``/``end`` are
+    character offsets into the translation when the problem sits at a place there (a
+    Traditional character, a repeated phrase); ``None`` when it is an absence (a number or
+    term that is missing).
     """
 
     check: str
@@ -24,7 +21,9 @@ class QAFlag:
     end: int | None = None
 
     def __post_init__(self) -> None:
-        if self.check not in CHECK_NAMES:
+        from workbench.qa.registry import CHECKS  # the registry imports the checks, which import this
+
+        if self.check not in CHECKS:
             raise ValueError(f"unknown QA check {self.check!r}")
 
     def to_dict(self) -> dict:

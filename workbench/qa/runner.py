@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from workbench.qa.flags import CHECK_NAMES, QAFlag
-from workbench.qa.number import check_numbers
-from workbench.qa.punctuation import check_punctuation
-from workbench.qa.script import check_empty, check_traditional, check_untranslated
-from workbench.qa.shape import check_length, check_repetition
-from workbench.qa.term_usage import DocumentContext, consistency_flags, term_flags, untitled_flags
+from workbench.qa.flags import QAFlag
+from workbench.qa.registry import CHECKS, CheckInput
+from workbench.qa.term_usage import DocumentContext
 from workbench.terms import TermBase
 
 
@@ -18,30 +15,20 @@ def run_checks(source: str, translation: str, *, termbase: TermBase | None = Non
                document_context: DocumentContext | None = None, on: date | str | None = None) -> list[QAFlag]:
     """All flags for one segment, most serious check first, then by position.
 
-    ``termbase`` defaults to the project's (glossary plus user terms); pass
+    Runs every check of :data:`~workbench.qa.registry.CHECKS`; an empty translation gets
+    only the ``empty`` flag (none when the source is empty too). ``termbase`` defaults to the project's (glossary plus user terms); pass
     ``document_context`` (see :func:`check_document`) to get consistency flags, and ``on``
     (the document's date) to use only the terms valid then.
     """
-    empty = check_empty(source, translation)
+    empty = CHECKS["empty"].run(CheckInput(source, translation, []))
     if empty:
         return empty
     if not translation.strip():
         return []
     termbase = termbase or TermBase.load()
-    term_checks = termbase.check(source, translation, on=on)
-    titles = untitled_flags(term_checks, translation)
-    flags = [
-        *check_numbers(source, translation),
-        *term_flags(term_checks),
-        *consistency_flags(term_checks, document_context),
-        *check_untranslated(translation),
-        *check_traditional(translation),
-        *check_repetition(translation),
-        *check_length(source, translation),
-        *titles,
-        *check_punctuation(source, translation, titles=not titles),
-    ]
-    return sorted(flags, key=lambda f: (CHECK_NAMES.index(f.check), f.start if f.start is not None else -1))
+    segment = CheckInput(source, translation, termbase.check(source, translation, on=on), document_context)
+    flags = [flag for name, spec in CHECKS.items() if name != "empty" for flag in spec.run(segment)]
+    return sorted(flags, key=lambda f: (CHECKS[f.check].severity, f.start if f.start is not None else -1))
 
 
 def check_document(segments: Sequence[tuple[str, str, str]], *, termbase: TermBase | None = None,
