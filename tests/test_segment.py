@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DEMO_ARTICLE
+from tests.conftest import DEMO_ARTICLE, ROOT
 from workbench.cli import dispatch
+from workbench.corpus import parse_document
 from workbench.errors import InputError
 from workbench.ingest import read_article
-from workbench.segment import rebuild_text, segment_text
+from workbench.segment import DEFAULT_SEGMENTER, SEGMENTERS, Segment, rebuild_text, segment_text
 
 
 def sentences(text: str, lang: str = "en", **kw) -> list[str]:
@@ -99,6 +100,51 @@ def test_unknown_language_is_a_clear_error():
         segment_text("text", "fr")
 
 
+# --- Segmenter registry and pysbd as an oracle ----------------------------------------------
+
+def shipped_english_paragraphs() -> list[tuple[str, str]]:
+    """(where, paragraph) for the demo article and the English side of each bilingual official document."""
+    paragraphs = [(DEMO_ARTICLE.name, p) for p in read_article(DEMO_ARTICLE).paragraphs]
+    for en in sorted((ROOT / "corpora" / "official").glob("*.en.txt")):
+        if en.with_name(en.name.replace(".en.txt", ".zh.txt")).exists():
+            text = parse_document(en.read_text(encoding="utf-8"), path=en).text
+            paragraphs += [(en.name, line) for line in text.splitlines() if line.strip()]
+    return paragraphs
+
+
+def test_segmenters_registry():
+    assert list(SEGMENTERS) == ["rules", "pysbd"] and DEFAULT_SEGMENTER == "rules"
+    with pytest.raises(InputError, match="unknown segmenter 'spacy'; use one of rules, pysbd"):
+        segment_text("text", segmenter="spacy")
+
+
+def test_rules_agree_with_pysbd_on_all_shipped_english():
+    import pysbd
+
+    oracle = pysbd.Segmenter(language="en", clean=False)
+    paragraphs = shipped_english_paragraphs()
+    # 10 paragraphs of the demo article (repeats dropped) and 37 of the 7 bilingual documents' English.
+    assert len(paragraphs) == 47
+    assert len({where for where, _ in paragraphs}) == 8
+    disagreements = []
+    for where, paragraph in paragraphs:
+        rules = [s.text for s in segment_text(paragraph, "en")]
+        if rules != [s.strip() for s in oracle.segment(paragraph) if s.strip()]:
+            disagreements.append((where, paragraph))
+        assert [s.text for s in segment_text(paragraph, "en", segmenter="pysbd")] == rules
+    assert disagreements == []
+
+
+def test_pysbd_segmenter_keeps_offsets_and_gaps():
+    text = "Mr. Wang met Dr. Smith.  Then   he left.\n\nNo. 18 took effect. "
+    segs = segment_text(text, "en", segmenter="pysbd")
+    assert [(s.text, s.paragraph, s.start) for s in segs] == [
+        ("Mr. Wang met Dr. Smith.", 0, 0), ("Then   he left.", 0, 25), ("No. 18 took effect.", 1, 42)]
+    assert rebuild_text(text, segs) == text
+    zh = segment_text("中方将依法审批。美方将相应取消限制；其他。", "zh", split_semicolons=True, segmenter="pysbd")
+    assert [s.text for s in zh] == ["中方将依法审批。", "美方将相应取消限制；", "其他。"]
+
+
 # --- Properties ------------------------------------------------------------------------------
 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)
@@ -124,6 +170,23 @@ def test_segments_lose_nothing_and_offsets_are_consistent(text, lang):
     assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", text)
 
 
+def test_rebuild_refuses_a_dropped_sentence():
+    text = "First one. Second one.  Third one."
+    segs = segment_text(text)
+    assert [s.text for s in segs] == ["First one.", "Second one.", "Third one."]
+    assert rebuild_text(text, segs) == text
+    with pytest.raises(ValueError, match=r"text\[10:24\] before segment 2 is not whitespace: ' Second one.  '"):
+        rebuild_text(text, [segs[0], segs[2]])
+    with pytest.raises(ValueError, match=r"text\[0:11\] before segment 1 is not whitespace"):
+        rebuild_text(text, segs[1:])
+    with pytest.raises(ValueError, match=r"text\[22:\] after the last segment is not whitespace"):
+        rebuild_text(text, segs[:2])
+    with pytest.raises(ValueError, match=r"segment 1 is not text\[11:22\]"):
+        rebuild_text(text, [segs[0], Segment(1, "Second 0ne.", 0, 11, 22), segs[2]])
+    with pytest.raises(ValueError, match=r"segment 0 is not text\[0:10\] after offset 10"):
+        rebuild_text(text, [segs[0], segs[0]])
+
+
 # --- CLI -------------------------------------------------------------------------------------
 
 def test_cli_segment_jsonl_on_demo_article(capsys):
@@ -141,3 +204,11 @@ def test_cli_segment_keep_duplicates(capsys):
     assert dispatch(["segment", str(DEMO_ARTICLE), "--format", "txt", "--keep-duplicates"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines.count("Berry Wang contributed research.") == 2
+
+
+def test_cli_segment_with_pysbd(capsys):
+    assert dispatch(["segment", str(DEMO_ARTICLE), "--format", "txt", "--segmenter", "pysbd"]) == 0
+    pysbd_lines = capsys.readouterr().out.splitlines()
+    assert dispatch(["segment", str(DEMO_ARTICLE), "--format", "txt"]) == 0
+    assert pysbd_lines == capsys.readouterr().out.splitlines()
+    assert len(pysbd_lines) == 18

@@ -25,7 +25,6 @@ from pathlib import Path
 
 __all__ = ["TermMatch", "BilingualDictionary", "load_dictionary", "english_tokens", "lemma"]
 
-MAX_PHRASE_WORDS = 8  # longest English key; glossary terms are the long ones
 _CEDICT_MAX_WORDS = 3  # longer CC-CEDICT glosses are explanations, not equivalents
 _CACHE_VERSION = 3
 _SOURCE_RANK = {"glossary": 0, "names": 1, "cedict": 2}

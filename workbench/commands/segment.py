@@ -7,6 +7,7 @@ import json
 import sys
 
 from workbench.commands import formatter
+from workbench.segment import DEFAULT_SEGMENTER, SEGMENTERS, segment_text
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -17,17 +18,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl", help="output format")
     p.add_argument("--keep-duplicates", action="store_true", help="keep exactly repeated paragraphs")
     p.add_argument("--split-semicolons", action="store_true", help="Chinese: also split after ；")
+    p.add_argument("--segmenter", choices=list(SEGMENTERS), default=DEFAULT_SEGMENTER,
+                   help="where sentence boundaries come from: this project's rules, or the pysbd package")
     p.add_argument("--max-bytes", type=int, default=None, help="largest file accepted (default 5 MB)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from workbench.ingest import DEFAULT_MAX_BYTES, read_article
-    from workbench.segment import segment_text
 
     article = read_article(args.file, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
                            keep_duplicates=args.keep_duplicates)
-    segments = segment_text(article.text, args.lang, split_semicolons=args.split_semicolons)
+    segments = segment_text(article.text, args.lang, split_semicolons=args.split_semicolons,
+                            segmenter=args.segmenter)
     for seg in segments:
         if args.format == "jsonl":
             print(json.dumps(seg.to_dict(), ensure_ascii=False))
