@@ -11,7 +11,9 @@ UI can show why two spans were linked. Everything works without MT; with MT it i
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +32,9 @@ from workbench.corpus import OfficialCorpus, normalise_zh
 from workbench.dictionary import BilingualDictionary, load_dictionary
 from workbench.errors import InputError
 from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers_zh, matching_values
+
+if TYPE_CHECKING:
+    from workbench.align.news import NewsIndex
 
 __all__ = ["align_parallel", "align_news", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
            "AlignmentSignature", "format_bead", "parse_beads", "parallel_signature"]
@@ -111,7 +116,7 @@ def _numbers(text: str, lang: str) -> list[NumberMention]:
     return extract_numbers_zh(text) if lang == "zh" else extract_numbers_en(text)
 
 
-def news_index(corpus: OfficialCorpus, dictionary: BilingualDictionary | None = None):
+def news_index(corpus: OfficialCorpus, dictionary: BilingualDictionary | None = None) -> NewsIndex:
     """The retrieval index of ``corpus``, kept per corpus object and brought up to date on each call.
 
     Only documents that are new or whose text changed are (re-)indexed.
@@ -119,18 +124,17 @@ def news_index(corpus: OfficialCorpus, dictionary: BilingualDictionary | None = 
     from workbench.align.news import NewsIndex
 
     dictionary = dictionary or load_dictionary()
-    owner, index = _INDEXES.get(id(corpus), (None, None))
-    if owner is not corpus or index is None or index.dictionary is not dictionary:
-        index = NewsIndex(dictionary)
-        _INDEXES[id(corpus)] = (corpus, index)
+    index = _INDEXES.get(corpus)
+    if index is None or index.dictionary is not dictionary:
+        index = _INDEXES[corpus] = NewsIndex(dictionary)
     for doc in corpus.documents("zh"):
         if index.indexed_text(doc.id) != doc.text:
             index.add_document(doc)
     return index
 
 
-# corpus id → (the corpus, its index); the corpus is kept so that a recycled id is noticed
-_INDEXES: dict[int, tuple[OfficialCorpus, object]] = {}
+# corpus → its index, keyed weakly: a corpus no longer used elsewhere is freed with its index
+_INDEXES: weakref.WeakKeyDictionary[OfficialCorpus, NewsIndex] = weakref.WeakKeyDictionary()
 
 
 def align_news(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence[str] | None = None,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -453,15 +454,17 @@ def _plain_side(counters: Sequence[Counter[str]]) -> SideMatrix:
     return SideMatrix(rows, np.einsum("ij,ij->i", rows, rows).astype(float))
 
 
-_ZH_INDEXES: dict[int, dict[str, tuple[str, ...]]] = {}
+# dictionary → its reverse table; keyed by the object itself, weakly, so a dictionary dropped
+# takes its table with it and a new one at a recycled address is never served the old table
+_ZH_INDEXES: weakref.WeakKeyDictionary[BilingualDictionary, dict[str, tuple[str, ...]]] = weakref.WeakKeyDictionary()
 
 
 def _chinese_index(dictionary: BilingualDictionary) -> dict[str, tuple[str, ...]]:
     """The dictionary's reverse table, built once per dictionary object."""
-    key = id(dictionary)
-    if key not in _ZH_INDEXES:
-        _ZH_INDEXES[key] = dictionary.chinese_index()
-    return _ZH_INDEXES[key]
+    table = _ZH_INDEXES.get(dictionary)
+    if table is None:
+        table = _ZH_INDEXES[dictionary] = dictionary.chinese_index()
+    return table
 
 
 def shared_ngrams(mt_text: str, tgt_text: str, lang: str, *, limit: int = 8) -> tuple[str, ...]:
