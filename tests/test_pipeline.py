@@ -135,10 +135,6 @@ def test_unloadable_model_is_reported_not_raised(tmp_path):
 
 
 def test_demo_article_links_the_mofcom_quote_to_its_official_wording(store):
-    import workbench.align
-
-    if not hasattr(workbench.align, "align_news"):
-        pytest.skip("workbench.align.align_news is not in this checkout yet")
     from workbench.corpus import OfficialCorpus
 
     corpus = OfficialCorpus.load()

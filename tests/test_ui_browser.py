@@ -24,15 +24,6 @@ PROCESS_TIMEOUT_MS = 180_000
 STEP_TIMEOUT_MS = 20_000
 
 
-@pytest.fixture(autouse=True)
-def _needs_the_aligner():
-    """Processing an article aligns it against the corpus; skip (saying why) until the aligner exists."""
-    import workbench.align
-
-    if not hasattr(workbench.align, "align_news"):
-        pytest.skip("browser tests skipped: workbench.align.align_news is not in this checkout yet")
-
-
 @pytest.fixture
 def expect():
     return pytest.importorskip("playwright.sync_api").expect
