@@ -170,3 +170,131 @@ def test_full_disk_is_reported_and_nothing_is_acknowledged(sample_store):
 def test_unknown_document_message_says_what_to_do(store):
     with pytest.raises(InputError, match="document list"):
         store.document("nope")
+
+
+# --- one persistence layer: the cache and user terms are the store's tables ------------------------------
+
+# The tables as the translation cache and the user terms created them on first use, before
+# they were part of the store's migrations (same columns, opened by their own connections).
+OLD_CACHE_TABLE = """CREATE TABLE IF NOT EXISTS translation_cache (
+    identity TEXT NOT NULL, source TEXT NOT NULL, terms TEXT NOT NULL, text TEXT NOT NULL, score REAL,
+    flags TEXT NOT NULL, created REAL NOT NULL, PRIMARY KEY (identity, source, terms))"""
+OLD_TERMS_TABLE = """CREATE TABLE IF NOT EXISTS user_terms (
+    id INTEGER PRIMARY KEY, en TEXT NOT NULL, zh TEXT NOT NULL, attestation TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '', valid_from TEXT, valid_to TEXT, added_by TEXT NOT NULL, added_at TEXT NOT NULL)"""
+
+
+def old_database(path, *, schema_version: int) -> None:
+    """A database as the earlier code left it: store schema ``schema_version`` plus the ad-hoc tables, with rows."""
+    from workbench.store import MIGRATIONS
+
+    with sqlite3.connect(path) as conn:
+        for migration in MIGRATIONS[:schema_version]:
+            for statement in migration:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {schema_version}")
+        conn.execute(OLD_CACHE_TABLE)
+        conn.execute(OLD_TERMS_TABLE)
+        conn.executemany("INSERT INTO translation_cache VALUES (?, ?, ?, ?, ?, ?, ?)", [
+            ("model:tiny|rev:1", "Hello.", "[]", "你好。", -0.25, '["split"]', 1.0),
+            ("model:tiny|rev:1", "Tariffs.", '["关税"]', "关税。", None, "[]", 2.0)])
+        conn.execute("INSERT INTO user_terms (en, zh, attestation, source, valid_from, valid_to, added_by, added_at)"
+                     " VALUES ('tariff-rate quota', '关税配额', 'USER', '', NULL, NULL, 'li.wei', '2025-06-01T00:00:00Z')")
+    conn.close()
+
+
+@pytest.mark.parametrize("schema_version", [0, 1])
+def test_old_cache_and_term_tables_migrate_with_their_rows(tmp_path, schema_version):
+    from workbench.terms import load_user_terms
+    from workbench.translate import TranslationCache
+
+    path = tmp_path / "old.db"
+    old_database(path, schema_version=schema_version)
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 3
+        hits = TranslationCache(store).get_many("model:tiny|rev:1", [("Tariffs.", ["关税"]), ("Hello.", []),
+                                                                     ("Unseen.", [])])
+        assert {i: (h.text, h.score, h.flags) for i, h in hits.items()} == {
+            0: ("关税。", None, ()), 1: ("你好。", -0.25, ("split",))}
+        (term,) = load_user_terms(store)
+        assert (term.en, term.zh, term.attestation, term.added_by) == ("tariff-rate quota", "关税配额", "USER", "li.wei")
+        store.add_document(sample_document())  # the run_signature column is there too
+        assert store.document("doc-sample").run_signature is None
+
+
+def test_cache_and_user_terms_go_through_the_store_connection(store):
+    from workbench.terms import add_user_term, load_user_terms
+    from workbench.translate import TranslationCache
+    from workbench.translate.cache import CachedTranslation
+
+    cache = TranslationCache(store)
+    cache.put_many("id-a", [("One.", ["一"], CachedTranslation("一。", -0.5, ("cached",)))])
+    cache.put_many("id-a", [("One.", ["一", "一"], CachedTranslation("一！", -0.4, ()))])  # same key: replaced
+    assert cache.get_many("id-a", [("One.", ["一"])]) == {0: CachedTranslation("一！", -0.4, ())}
+    assert cache.get_many("id-b", [("One.", ["一"])]) == {}
+    add_user_term("duty", "关税", added_by="li", store=store)
+    rows = store.connection().execute("SELECT COUNT(*) FROM translation_cache UNION ALL "
+                                      "SELECT COUNT(*) FROM user_terms").fetchall()
+    assert [r[0] for r in rows] == [1, 1]
+    assert [t.zh for t in load_user_terms(store.path)] == ["关税"]  # a path opens through Store too
+    with pytest.raises(TypeError, match="Store"):
+        TranslationCache(store.path)
+
+
+def test_read_only_store_serves_cache_and_terms_but_refuses_to_write(sample_store):
+    from workbench.terms import add_user_term, load_user_terms
+    from workbench.translate import TranslationCache
+    from workbench.translate.cache import CachedTranslation
+
+    TranslationCache(sample_store).put_many("id", [("One.", [], CachedTranslation("一。", None, ()))])
+    add_user_term("duty", "关税", added_by="li", store=sample_store)
+    with Store(sample_store.path, read_only=True) as reader:
+        cache = TranslationCache(reader)
+        assert cache.get_many("id", [("One.", [])]) == {0: CachedTranslation("一。", None, ())}
+        assert [t.en for t in load_user_terms(reader)] == ["duty"]
+        with pytest.raises(StoreError, match="read-only"):
+            cache.put_many("id", [("Two.", [], CachedTranslation("二。", None, ()))])
+        with pytest.raises(StoreError, match="read-only"):
+            add_user_term("quota", "配额", added_by="li", store=reader)
+
+
+def test_read_only_store_of_an_older_schema_has_no_cache_or_terms_yet(tmp_path):
+    from workbench.store import MIGRATIONS
+    from workbench.terms import load_user_terms
+    from workbench.translate import TranslationCache
+
+    path = tmp_path / "v1.db"
+    with sqlite3.connect(path) as conn:
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with Store(path, read_only=True) as reader:
+        assert reader.schema_version() == 1
+        assert TranslationCache(reader).get_many("id", [("One.", [])]) == {}
+        assert load_user_terms(reader) == []
+
+
+def test_load_user_terms_of_a_missing_file_is_empty_and_creates_nothing(tmp_path):
+    from workbench.terms import load_user_terms
+
+    assert load_user_terms(tmp_path / "none.db") == []
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_a_store_needs_its_path(tmp_path):
+    with pytest.raises(StoreError, match="no database file given"):
+        Store(None)  # type: ignore[arg-type]
+
+
+def test_run_signatures_are_kept_per_document_and_per_link(store):
+    from dataclasses import replace
+
+    doc = sample_document()
+    doc = replace(doc, run_signature="seg:rules-en|version:0.1.0",
+                  links=[replace(link, run_signature="seg:rules-en|align:news") for link in doc.links])
+    store.add_document(doc)
+    assert store.document("doc-sample").run_signature == "seg:rules-en|version:0.1.0"
+    first = store.segments("doc-sample")[0].id
+    assert [link.run_signature for link in store.segment_links(first)] == ["seg:rules-en|align:news"]
+    assert store.links("doc-sample")[first][0].run_signature == "seg:rules-en|align:news"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.config import PROJECT_ROOT
 from workbench.errors import CorpusError, InputError
+from workbench.settings import PROJECT_ROOT
 from workbench.terms import (
     Term,
     TermBase,
@@ -171,22 +171,22 @@ def test_chinese_side_is_a_substring_match_that_tolerates_spaces_and_traditional
 # --- user terms -------------------------------------------------------------------------------------
 
 
-def test_user_terms_persist_with_author_and_time_and_stay_suggestions():
-    stored = add_user_term("tariff-rate quota", "关税配额", added_by="li.wei")
+def test_user_terms_persist_with_author_and_time_and_stay_suggestions(store):
+    stored = add_user_term("tariff-rate quota", "关税配额", added_by="li.wei", store=store)
     assert stored.added_by == "li.wei" and stored.added_at
-    assert load_user_terms() == [stored]
-    termbase = TermBase.load()
+    assert load_user_terms(store) == [stored]
+    termbase = TermBase.load(db=store)
     source = "Tariff-rate quotas apply to wheat."
     (match,) = termbase.find(source)
     assert match.term == stored
     assert termbase.required_zh(source) == []
 
 
-def test_a_user_term_with_a_cited_official_source_is_enforced_within_its_dates():
+def test_a_user_term_with_a_cited_official_source_is_enforced_within_its_dates(store):
     add_user_term("tariff exclusion", "关税排除", added_by="li.wei", attestation="OFFICIAL-BILINGUAL",
                   source="Tariff Commission announcement, both languages", valid_from="2025-01-01",
-                  valid_to="2025-12-31")
-    termbase = TermBase.load()
+                  valid_to="2025-12-31", store=store)
+    termbase = TermBase.load(db=store)
     assert termbase.required_zh("a tariff exclusion", on="2025-06-01") == ["关税排除"]
     assert termbase.required_zh("a tariff exclusion", on="2026-01-01") == []
 
@@ -199,9 +199,9 @@ def test_a_user_term_with_a_cited_official_source_is_enforced_within_its_dates()
     ({"en": "duty", "zh": "关税", "valid_from": "June 2025"}, "YYYY-MM-DD"),
     ({"en": "duty", "zh": "关税", "valid_from": "2025-06-02", "valid_to": "2025-06-01"}, "after"),
 ])
-def test_bad_user_terms_are_refused_with_what_to_do(kwargs, message):
+def test_bad_user_terms_are_refused_with_what_to_do(kwargs, message, store):
     kwargs = {"added_by": "li.wei", **kwargs}
     with pytest.raises(InputError, match=message):
-        add_user_term(kwargs.pop("en"), kwargs.pop("zh"), **kwargs)
-    assert load_user_terms() == []
+        add_user_term(kwargs.pop("en"), kwargs.pop("zh"), store=store, **kwargs)
+    assert load_user_terms(store) == []
 

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import models_dir_now
 from workbench.errors import InputError, ModelUnavailableError
+from workbench.store import Store
 from workbench.translate import TranslationCache, load_translator
 from workbench.translate.postprocess import is_passthrough, looks_runaway, normalize_zh_punctuation
 from workbench.translate.splitting import split_for_model
@@ -37,7 +39,7 @@ def _models_dir_env(models_dir, monkeypatch):
 def translators(tiny_model, models_dir):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WORKBENCH_MODELS_DIR", str(models_dir))
-        return {name: load_translator(str(tiny_model), name) for name in ("ctranslate2", "transformers")}
+        return {name: load_translator(str(tiny_model), name, models_dir=models_dir_now()) for name in ("ctranslate2", "transformers")}
 
 
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
@@ -79,7 +81,7 @@ def test_hello_does_not_run_away(translators):
     assert all(grams.count(g) == 1 for g in grams)  # no 4-token sequence twice
 
     record = translators["ctranslate2"].translate(["Hello"])[0]
-    unguarded = load_translator(str(backend.source.path), "ct2", max_length_ratio=40, no_repeat_ngram_size=0)
+    unguarded = load_translator(str(backend.source.path), "ct2", max_length_ratio=40, no_repeat_ngram_size=0, models_dir=models_dir_now())
     runaway = unguarded.backend.translate_batch([source])[0]
     assert len(runaway.tokens) > len(guarded.tokens)  # the guard is what keeps it short
     assert ("repetition" in record.flags) == looks_runaway(len(source), list(guarded.tokens))
@@ -111,12 +113,12 @@ def test_output_punctuation_is_full_width(raw, expected):
 
 
 def test_second_run_is_served_from_the_cache(tiny_model, tmp_path, monkeypatch):
-    cache = TranslationCache(tmp_path / "wb.db")
-    first = load_translator(str(tiny_model), "hf", cache=cache)
+    cache = TranslationCache(Store(tmp_path / "wb.db"))
+    first = load_translator(str(tiny_model), "hf", cache=cache, models_dir=models_dir_now())
     fresh = first.translate(NEWS)
     assert not any("cached" in r.flags for r in fresh)
 
-    second = load_translator(str(tiny_model), "hf", cache=TranslationCache(tmp_path / "wb.db"))
+    second = load_translator(str(tiny_model), "hf", cache=TranslationCache(Store(tmp_path / "wb.db")), models_dir=models_dir_now())
     monkeypatch.setattr(second.backend, "generate", lambda *a, **k: pytest.fail("the model was asked again"))
     again = second.translate(NEWS)
     assert [r.text for r in again] == [r.text for r in fresh]
@@ -126,20 +128,25 @@ def test_second_run_is_served_from_the_cache(tiny_model, tmp_path, monkeypatch):
 
 def test_other_options_do_not_share_cached_translations(translators, tiny_model):
     assert translators["ctranslate2"].identity != translators["transformers"].identity
-    assert load_translator(str(tiny_model), "hf", beam=2).identity != translators["transformers"].identity
-    assert load_translator(str(tiny_model), "hf").identity == translators["transformers"].identity
+    assert load_translator(str(tiny_model), "hf", beam=2, models_dir=models_dir_now()).identity != translators["transformers"].identity
+    assert load_translator(str(tiny_model), "hf", models_dir=models_dir_now()).identity == translators["transformers"].identity
 
 
 def test_model_comes_from_the_environment_unless_given(tiny_model, tmp_path, monkeypatch):
+    from workbench import pipeline
+    from workbench.settings import Settings
+
     monkeypatch.setenv("WORKBENCH_MODEL", str(tiny_model))
-    assert load_translator(backend="hf").backend.source.id == tiny_model.name
+    monkeypatch.setenv("WORKBENCH_BACKEND", "hf")
+    translator, _ = pipeline.load_translator_or_none(Settings.resolve())
+    assert translator.backend.source.id == tiny_model.name
     with pytest.raises(ModelUnavailableError, match="no such folder"):
-        load_translator(str(tmp_path / "missing"), "hf")
+        load_translator(str(tmp_path / "missing"), "hf", models_dir=models_dir_now())
 
 
 def test_missing_or_incomplete_model_says_how_to_get_one(tiny_model, tmp_path):
     with pytest.raises(ModelUnavailableError) as err:
-        load_translator("Helsinki-NLP/opus-mt-en-zh", "hf")  # the hub is offline in tests
+        load_translator("Helsinki-NLP/opus-mt-en-zh", "hf", models_dir=models_dir_now())  # the hub is offline in tests
     message = str(err.value)
     assert "hf download Helsinki-NLP/opus-mt-en-zh" in message and "WORKBENCH_MODEL" in message
     assert "\n" not in message
@@ -148,21 +155,21 @@ def test_missing_or_incomplete_model_says_how_to_get_one(tiny_model, tmp_path):
     partial.mkdir()
     (partial / "config.json").write_text((tiny_model / "config.json").read_text())
     with pytest.raises(ModelUnavailableError, match="lacks vocab.json"):
-        load_translator(str(partial), "ct2")
+        load_translator(str(partial), "ct2", models_dir=models_dir_now())
 
 
 def test_unknown_backend_or_option_is_refused(tiny_model):
     with pytest.raises(InputError, match="use one of"):
-        load_translator(str(tiny_model), "marian-nmt")
+        load_translator(str(tiny_model), "marian-nmt", models_dir=models_dir_now())
     with pytest.raises(InputError, match="unknown decoding option"):
-        load_translator(str(tiny_model), "hf", beams=4)
+        load_translator(str(tiny_model), "hf", beams=4, models_dir=models_dir_now())
 
 
 def test_ct2_conversion_is_cached_by_identity(translators, models_dir, tiny_model):
     folders = [p for p in (models_dir / "ct2").iterdir()]
     assert [p.name for p in folders] == [f"{tiny_model.name}--{translators['ctranslate2'].backend.source.revision}-int8"]
     stamp = (folders[0] / "model.bin").stat().st_mtime_ns
-    load_translator(str(tiny_model), "ct2")
+    load_translator(str(tiny_model), "ct2", models_dir=models_dir_now())
     assert (folders[0] / "model.bin").stat().st_mtime_ns == stamp  # reused, not converted again
 
 

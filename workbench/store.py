@@ -16,6 +16,12 @@ Two rules protect the reviewers' work:
 
 Writes run in ``BEGIN IMMEDIATE`` transactions, so a document is stored with all its
 segments or not at all, and a save is acknowledged only after its commit.
+
+The store owns every table of the file, the translation cache
+(:class:`~workbench.translate.cache.TranslationCache`) and reviewers' terms
+(:mod:`workbench.terms.user_terms`) included: both go through its connections, its
+pragmas and its migrations. Documents and alignment links keep the run signature
+(:class:`~workbench.signature.RunSignature`) of what produced them.
 """
 
 from __future__ import annotations
@@ -107,7 +113,38 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            FROM revisions r
            WHERE r.number = (SELECT MAX(m.number) FROM revisions m WHERE m.segment_id = r.segment_id)""",
     ),
+    # 2: the translation cache and reviewers' terms, once created on first use by their own
+    # modules with these very columns; IF NOT EXISTS adopts such tables with their rows.
+    (
+        """CREATE TABLE IF NOT EXISTS translation_cache (
+            identity TEXT NOT NULL,
+            source TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            text TEXT NOT NULL,
+            score REAL,
+            flags TEXT NOT NULL,
+            created REAL NOT NULL,
+            PRIMARY KEY (identity, source, terms)
+        )""",
+        """CREATE TABLE IF NOT EXISTS user_terms (
+            id INTEGER PRIMARY KEY,
+            en TEXT NOT NULL,
+            zh TEXT NOT NULL,
+            attestation TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            valid_from TEXT,
+            valid_to TEXT,
+            added_by TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        )""",
+    ),
+    # 3: what produced a document and each of its links (a RunSignature string).
+    (
+        "ALTER TABLE documents ADD COLUMN run_signature TEXT",
+        "ALTER TABLE alignment_links ADD COLUMN run_signature TEXT",
+    ),
 )
+USER_TERM_COLUMNS = ("en", "zh", "attestation", "source", "valid_from", "valid_to", "added_by", "added_at")
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -151,6 +188,7 @@ class NewLink:
     sentence_ids: tuple[int, ...] = ()
     quote: str | None = None
     evidence: dict = field(default_factory=dict)
+    run_signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +203,7 @@ class NewDocument:
     translations: Sequence[NewTranslation] = ()
     links: Sequence[NewLink] = ()
     metadata: dict = field(default_factory=dict)
+    run_signature: str | None = None
 
 
 # --- what comes out -----------------------------------------------------------------------------
@@ -191,6 +230,7 @@ class DocumentRecord:
     source_format: str
     metadata: dict
     imported_at: str
+    run_signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +277,7 @@ class LinkRecord:
     score: float
     evidence: dict
     created_at: str
+    run_signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -275,10 +316,10 @@ def now_iso() -> str:
 class Store:
     """Repository over one SQLite file; safe to share between threads (one connection each)."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
-        from workbench.config import path_setting
-
-        self.path = path_setting("db", path)
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        if path is None or str(path) == "":
+            raise StoreError("no database file given; pass the review database's path (the db setting)")
+        self.path = Path(path).expanduser()
         self.read_only = read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
@@ -394,9 +435,10 @@ class Store:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 raise InputError(f"document {doc.id} is already stored; open it from the document list")
             conn.execute(
-                "INSERT INTO documents (id, title, source_text, source_format, metadata, imported_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (doc.id, doc.title, doc.source_text, doc.source_format, _dump(doc.metadata), created))
+                "INSERT INTO documents (id, title, source_text, source_format, metadata, imported_at, run_signature)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.title, doc.source_text, doc.source_format, _dump(doc.metadata), created,
+                 doc.run_signature))
             segment_ids: dict[int, int] = {}
             for seg in doc.segments:
                 cur = conn.execute(
@@ -408,10 +450,11 @@ class Store:
             for link in doc.links:
                 conn.execute(
                     "INSERT INTO alignment_links (segment_id, quote, official_doc_id, official_doc_version,"
-                    " sentence_ids, text, score, evidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " sentence_ids, text, score, evidence, created_at, run_signature)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (segment_ids[_known(link.position, segment_ids, doc.id)], link.quote, link.official_doc_id,
                      link.official_doc_version, _dump(list(link.sentence_ids)), link.text, float(link.score),
-                     _dump(link.evidence), created))
+                     _dump(link.evidence), created, link.run_signature))
         return doc.id
 
     def has_document(self, document_id: str) -> bool:
@@ -425,7 +468,7 @@ class Store:
             raise InputError(f"no document {document_id!r} in the store; pick one from the document list")
         row = rows[0]
         return DocumentRecord(row["id"], row["title"], row["source_text"], row["source_format"],
-                              json.loads(row["metadata"]), row["imported_at"])
+                              json.loads(row["metadata"]), row["imported_at"], _column(row, "run_signature"))
 
     def list_documents(self) -> list[DocumentSummary]:
         """Every stored document, newest first, with review progress."""
@@ -551,6 +594,53 @@ class Store:
         """How many revisions the whole store holds (for integrity checks)."""
         return int(self._query("SELECT COUNT(*) FROM revisions")[0][0])
 
+    def has_table(self, name: str) -> bool:
+        """True when the file holds table ``name`` (a read-only store may predate a migration)."""
+        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+    # --- translation cache ------------------------------------------------------------------------------
+
+    def cached_translations(self, identity: str,
+                            keys: Sequence[tuple[str, str]]) -> dict[int, tuple[str, float | None, str]]:
+        """Cache rows ``(text, score, flags JSON)`` for ``(source, terms key)`` pairs, by position in ``keys``."""
+        if not keys or not self.has_table("translation_cache"):
+            return {}
+        found: dict[int, tuple[str, float | None, str]] = {}
+        for i, (source, terms) in enumerate(keys):
+            rows = self._query("SELECT text, score, flags FROM translation_cache"
+                               " WHERE identity = ? AND source = ? AND terms = ?", (identity, source, terms))
+            if rows:
+                found[i] = (rows[0]["text"], rows[0]["score"], rows[0]["flags"])
+        return found
+
+    def cache_translations(self, identity: str, rows: Sequence[tuple[str, str, str, float | None, str]]) -> int:
+        """Keep ``(source, terms key, text, score, flags JSON)`` rows for ``identity``, replacing older ones."""
+        created = datetime.now(UTC).timestamp()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO translation_cache (identity, source, terms, text, score, flags, created)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(identity, source, terms, text, score, flags, created) for source, terms, text, score, flags in rows])
+        return len(rows)
+
+    # --- reviewers' terms ---------------------------------------------------------------------------------
+
+    def add_user_term(self, values: Sequence[str | None]) -> None:
+        """Store one reviewer's term: values in :data:`USER_TERM_COLUMNS` order (validated by the caller)."""
+        if len(values) != len(USER_TERM_COLUMNS):
+            raise InputError(f"a user term has {len(USER_TERM_COLUMNS)} fields "
+                             f"({', '.join(USER_TERM_COLUMNS)}), not {len(values)}")
+        with self.transaction() as conn:
+            conn.execute(f"INSERT INTO user_terms ({', '.join(USER_TERM_COLUMNS)})"
+                         f" VALUES ({', '.join('?' * len(USER_TERM_COLUMNS))})", tuple(values))
+
+    def user_terms(self) -> list[tuple]:
+        """Every stored user term as a tuple in :data:`USER_TERM_COLUMNS` order, oldest first."""
+        if not self.has_table("user_terms"):
+            return []
+        rows = self._query(f"SELECT {', '.join(USER_TERM_COLUMNS)} FROM user_terms ORDER BY id")
+        return [tuple(row) for row in rows]
+
 
 # --- helpers ----------------------------------------------------------------------------------------
 
@@ -583,7 +673,12 @@ def _translation(r: sqlite3.Row) -> TranslationRecord:
 def _link(r: sqlite3.Row) -> LinkRecord:
     return LinkRecord(r["id"], r["segment_id"], r["quote"], r["official_doc_id"], r["official_doc_version"],
                       tuple(json.loads(r["sentence_ids"])), r["text"], r["score"], json.loads(r["evidence"]),
-                      r["created_at"])
+                      r["created_at"], _column(r, "run_signature"))
+
+
+def _column(r: sqlite3.Row, name: str) -> str | None:
+    """A column added by a later migration: None on a read-only store still at an older schema."""
+    return r[name] if name in r.keys() else None  # noqa: SIM118 - sqlite3.Row has no __contains__ for names
 
 
 def _review(r: sqlite3.Row) -> Review:

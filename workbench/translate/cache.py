@@ -1,38 +1,21 @@
-"""Translations already made, kept in the workbench's SQLite database.
+"""Translations already made, kept in the review store's ``translation_cache`` table.
 
-Keyed by the translator's identity (model, revision, backend, decoding options), the source
-text and the required terms, so reopening an article does not translate it again and a
-changed model or option never serves a stale result. The table lives beside the review
-store in the same file (``WORKBENCH_DB``) but only this module touches it.
+Keyed by the translator's identity (model, revision, backend, device, decoding options), the
+source text and the required terms, so reopening an article does not translate it again and
+a changed model or option never serves a stale result. The table belongs to the
+:class:`~workbench.store.Store` (its migrations, connections and pragmas); this module only
+encodes the keys and the flags.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import time
 from collections.abc import Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 
-from workbench.config import path_setting
-from workbench.errors import StoreError
+from workbench.store import Store
 
 __all__ = ["CachedTranslation", "TranslationCache"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS translation_cache (
-    identity TEXT NOT NULL,
-    source TEXT NOT NULL,
-    terms TEXT NOT NULL,
-    text TEXT NOT NULL,
-    score REAL,
-    flags TEXT NOT NULL,
-    created REAL NOT NULL,
-    PRIMARY KEY (identity, source, terms)
-)
-"""
 
 
 @dataclass(frozen=True)
@@ -45,52 +28,31 @@ class CachedTranslation:
 
 
 class TranslationCache:
-    """Translations by (translator identity, source text, required terms), in SQLite (WAL mode).
+    """Translations by (translator identity, source text, required terms), in a :class:`Store`.
 
-    Each call opens its own connection, so one cache object may be shared between threads.
+    The store keeps one connection per thread, so one cache object may be shared between
+    threads. A read-only store serves hits; storing new translations into it is refused.
     """
 
-    def __init__(self, db_path: str | Path | None = None) -> None:
-        self.path = path_setting("db", db_path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as conn, conn:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(_SCHEMA)
-        except (OSError, sqlite3.Error) as err:
-            raise StoreError(f"cannot open the translation cache in {self.path} ({err}); "
-                             "check the folder is writable or set WORKBENCH_DB") from None
+    def __init__(self, store: Store) -> None:
+        if not isinstance(store, Store):
+            raise TypeError(f"TranslationCache takes the review Store, not {type(store).__name__}")
+        self.store = store
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+    @property
+    def path(self):
+        """The database file the cache lives in."""
+        return self.store.path
 
     def get_many(self, identity: str, keys: Sequence[tuple[str, Sequence[str]]]) -> dict[int, CachedTranslation]:
         """Hits among ``keys`` (source, required terms), by position in ``keys``."""
-        found: dict[int, CachedTranslation] = {}
-        try:
-            with closing(self._connect()) as conn:
-                for i, (source, terms) in enumerate(keys):
-                    row = conn.execute(
-                        "SELECT text, score, flags FROM translation_cache WHERE identity=? AND source=? AND terms=?",
-                        (identity, source, _terms_key(terms))).fetchone()
-                    if row:
-                        found[i] = CachedTranslation(row[0], row[1], tuple(json.loads(row[2])))
-        except sqlite3.Error as err:
-            raise StoreError(f"cannot read the translation cache in {self.path} ({err}); "
-                             "check the file or delete it to start afresh") from None
-        return found
+        rows = self.store.cached_translations(identity, [(source, _terms_key(terms)) for source, terms in keys])
+        return {i: CachedTranslation(text, score, tuple(json.loads(flags))) for i, (text, score, flags) in rows.items()}
 
     def put_many(self, identity: str, entries: Iterable[tuple[str, Sequence[str], CachedTranslation]]) -> None:
         """Store (source, required terms, translation) entries in one transaction."""
-        now = time.time()
-        rows = [(identity, source, _terms_key(terms), t.text, t.score, json.dumps(list(t.flags)), now)
-                for source, terms, t in entries]
-        try:
-            with closing(self._connect()) as conn, conn:
-                conn.executemany("INSERT OR REPLACE INTO translation_cache VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        except sqlite3.Error as err:
-            raise StoreError(f"cannot write the translation cache in {self.path} ({err}); "
-                             "check free disk space and that the file is writable") from None
+        self.store.cache_translations(identity, [
+            (source, _terms_key(terms), t.text, t.score, json.dumps(list(t.flags))) for source, terms, t in entries])
 
 
 def _terms_key(terms: Sequence[str]) -> str:
