@@ -4,18 +4,36 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import output_dir_now
 from workbench.cli import dispatch
 from workbench.errors import InputError, PathNotAllowedError
-from workbench.export import ExportRecord, export_records, import_pairs
-from workbench.export import exchange as exchange_module
+from workbench.export import FORMATS, ExportRecord
+from workbench.export import export_records as _export_records
+from workbench.export import import_pairs as _import_pairs
 from workbench.export.dataset import push_to_hub
 from workbench.export.records import SPLITS, edit_distance, hter, split_for
+
+
+def exports() -> Path:
+    """The export folder of the test's environment (set per test in conftest)."""
+    return output_dir_now().resolve()
+
+
+def export_records(*args, **kwargs):
+    """``export_records`` into the test's export folder."""
+    return _export_records(*args, output_dir=exports(), **kwargs)
+
+
+def import_pairs(path):
+    """``import_pairs`` from the test's export folder."""
+    return _import_pairs(path, output_dir=exports())
 
 
 def document_in(split: str) -> str:
@@ -45,9 +63,7 @@ def make_records() -> list[ExportRecord]:
 
 @pytest.fixture
 def out_dir() -> Path:
-    from workbench.export.paths import output_root
-
-    root = output_root()
+    root = exports()
     root.mkdir(parents=True, exist_ok=True)
     return root
 
@@ -164,11 +180,11 @@ def test_absolute_path_inside_the_export_folder_is_allowed(out_dir):
 
 
 def test_failed_export_leaves_nothing_behind(monkeypatch, out_dir):
-    def half_write(records, target):
+    def half_write(records, target, signature):
         target.write_text("<tmx>", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(exchange_module, "write_tmx", half_write)
+    monkeypatch.setitem(FORMATS, "tmx", replace(FORMATS["tmx"], writer=half_write))
     with pytest.raises(OSError, match="disk full"):
         export_records(make_records(), "tmx", "broken")
     assert list(out_dir.iterdir()) == []

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import output_dir_now
 from tests.fixtures.store import sample_document
 from workbench.cli import dispatch
-from workbench.export import import_pairs
-from workbench.export.paths import output_root
+from workbench.export import import_pairs as _import_pairs
 from workbench.export.source import records_from_store
+
+
+def output_root() -> Path:
+    """The export folder of the test's environment (set per test in conftest)."""
+    return output_dir_now().resolve()
+
+
+def import_pairs(path):
+    """``import_pairs`` from the test's export folder."""
+    return _import_pairs(path, output_dir=output_root())
 
 
 @pytest.fixture
@@ -87,17 +98,17 @@ def test_cli_push_needs_hf_format_and_a_token(reviewed_db, capsys, monkeypatch, 
     assert "no Hugging Face token" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("fmt", ["hf", "xliff"])
+@pytest.mark.parametrize("fmt", ["parquet", "xliff"])
 def test_download_gives_one_file_for_a_document(reviewed_db, store, fmt):
-    import zipfile
+    from workbench.pipeline import export_document
 
-    from workbench.export.source import export_for_download
-
-    path = export_for_download(store, fmt, documents=["doc-a"], states=["approved"])
+    path = export_document(store, "doc-a", fmt, output_dir=output_root()).path
     assert path.is_file() and path.parent == output_root() and path.name.startswith("doc-a-")
-    if fmt == "hf":
-        names = zipfile.ZipFile(path).namelist()
-        assert any(n.endswith("/README.md") for n in names) and any(n.endswith("dataset_dict.json") for n in names)
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        assert {t["zh"] for t in pq.read_table(path).column("translation").to_pylist()} == {
+            "中方将依法审批符合条件的管制物项出口申请。", "美方将取消一系列限制性措施。"}
     else:
         assert {p.zh for p in import_pairs(path.name)} == {"中方将依法审批符合条件的管制物项出口申请。",
                                                            "美方将取消一系列限制性措施。"}

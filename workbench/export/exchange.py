@@ -2,8 +2,16 @@
 
 These are the formats CAT tools exchange translation memories and bilingual documents in.
 translate-toolkit's ``tmxfile`` and ``Xliff2File`` build and parse the XML (escaping,
-``xml:lang``, namespaces), so nothing here writes XML by hand. Reading gives back
-:class:`TranslationPair` values: export then import returns the same pairs.
+``xml:lang``, namespaces); this module only adds provenance and puts right what the
+toolkit's XLIFF 2.0 writer places where the OASIS schema forbids it (``xml:space`` and
+``<notes>`` on ``<segment>``). Reading gives back :class:`TranslationPair` values: export
+then import returns the same pairs.
+
+Provenance: a TMX header carries ``<prop type="x-run-signature">`` (one per run),
+``x-export-signature`` and ``x-hter``, and each ``<tu>`` its ``x-model``, ``x-model-revision``,
+``x-backend``, ``x-official-doc-id`` and ``x-official-doc-version`` props. An XLIFF ``<file>``
+carries the same signatures as ``<notes>`` (category ``x-run-signature`` …), and each
+``<unit>`` its document and provenance as notes of those categories.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.export.records import ExportRecord
+from workbench.export.records import ExportRecord, run_signatures, ter_signature
 
 SOURCE_LANG = "en"
 TARGET_LANG = "zh"
@@ -32,21 +40,51 @@ class TranslationPair:
     document_id: str = ""
 
 
-def write_tmx(records: Sequence[ExportRecord], target: Path) -> None:
-    """A TMX 1.4 memory: one ``<tu tuid=id>`` per record, the document id as ``x-context``."""
+# Per-record provenance: (TMX prop type / XLIFF note category, record field).
+RECORD_PROVENANCE = (("x-model", "model"), ("x-model-revision", "model_revision"), ("x-backend", "backend"),
+                     ("x-official-doc-id", "official_doc_id"), ("x-official-doc-version", "official_doc_version"))
+DOCUMENT_NOTE = "document"
+
+
+def file_provenance(records: Sequence[ExportRecord], signature: str) -> list[tuple[str, str]]:
+    """``(type, value)`` pairs an exchange file carries once: run signatures, export and TER signatures."""
+    return ([("x-run-signature", run) for run in run_signatures(records)]
+            + [("x-export-signature", signature)] * bool(signature) + [("x-hter", ter_signature())])
+
+
+def _record_provenance(record: ExportRecord) -> list[tuple[str, str]]:
+    return [(kind, getattr(record, name)) for kind, name in RECORD_PROVENANCE if getattr(record, name)]
+
+
+def write_tmx(records: Sequence[ExportRecord], target: Path, signature: str = "") -> None:
+    """A TMX 1.4 memory: one ``<tu tuid=id>`` per record, the document id as ``x-context``, provenance as props."""
+    from lxml import etree
     from translate.storage.tmx import tmxfile
 
     store = tmxfile(sourcelanguage=SOURCE_LANG, targetlanguage=TARGET_LANG)
+    header = store.document.getroot().find("header")
+    for kind, value in file_provenance(records, signature):
+        etree.SubElement(header, "prop", type=kind).text = value
     for record in records:
         unit = store.addsourceunit(record.en)
         unit.settarget(record.zh, TARGET_LANG)
         unit.xmlelement.set("tuid", record.id)  # tmxunit reads tuid back as its id
         unit.setcontext(record.document_id)
+        first_tuv = unit.xmlelement.index(unit.xmlelement.find("tuv"))  # the DTD wants props before tuvs
+        for offset, (kind, value) in enumerate(_record_provenance(record)):
+            prop = etree.Element("prop", type=kind)
+            prop.text = value
+            unit.xmlelement.insert(first_tuv + offset, prop)
     target.write_bytes(bytes(store))
 
 
-def write_xliff(records: Sequence[ExportRecord], target: Path) -> None:
-    """An XLIFF 2.0 file: one ``<unit id=id>`` per record, its state from the review state."""
+def write_xliff(records: Sequence[ExportRecord], target: Path, signature: str = "") -> None:
+    """An XLIFF 2.0 file: one ``<unit id=id>`` per record, its state from the review state, provenance as notes.
+
+    translate-toolkit puts ``xml:space`` and ``<notes>`` on ``<segment>``, where the XLIFF 2.0
+    schema allows neither; here ``xml:space`` goes on the ``<unit>`` and notes into the
+    unit's and the file's ``<notes>``, so the file validates.
+    """
     from translate.storage.xliff2 import Xliff2File
 
     store = Xliff2File(sourcelanguage=SOURCE_LANG, targetlanguage=TARGET_LANG)
@@ -55,10 +93,38 @@ def write_xliff(records: Sequence[ExportRecord], target: Path) -> None:
         unit.target = record.zh
         unit.setid(record.id)
         unit.xmlelement.set("state", XLIFF_STATES.get(record.state, "translated"))
-        if record.document_id:
-            unit.addnote(record.document_id, origin="document")
         store.addunit(unit)
+        segment = unit.xmlelement
+        unit_element = segment.getparent()
+        space = segment.attrib.pop(XML_SPACE, None)
+        if space:
+            unit_element.set(XML_SPACE, space)
+        notes = [(DOCUMENT_NOTE, record.document_id)] * bool(record.document_id) + _record_provenance(record)
+        _insert_notes(unit_element, notes)
+    _insert_notes(store.body, file_provenance(records, signature))
     target.write_bytes(bytes(store))
+
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+
+
+def _insert_notes(parent, notes: Sequence[tuple[str, str]]) -> None:
+    """A ``<notes>`` first in ``parent`` (where file and unit allow it), one ``<note category>`` per pair."""
+    from lxml import etree
+
+    if not notes:
+        return
+    container = etree.Element(f"{{{XLIFF_NS}}}notes")
+    for category, text in notes:
+        etree.SubElement(container, f"{{{XLIFF_NS}}}note", category=category).text = text
+    parent.insert(0, container)
+
+
+def xliff_notes(element, category: str) -> list[str]:
+    """Texts of the notes of ``category`` directly under ``element`` (a ``<file>``, ``<unit>`` or ``<segment>``)."""
+    return [note.text or "" for note in element.iterfind(f"{{{XLIFF_NS}}}notes/{{{XLIFF_NS}}}note")
+            if note.get("category") == category]
 
 
 def read_tmx(path: Path) -> list[TranslationPair]:
@@ -79,8 +145,9 @@ def read_xliff(path: Path) -> list[TranslationPair]:
 
     store = _parse(Xliff2File, path, "XLIFF 2.0")
     return [
-        TranslationPair(id=unit.getid(), en=unit.source, zh=unit.target,
-                        document_id=unit.getnotes(origin="document"))
+        TranslationPair(id=unit.getid(), en=unit.source, zh=unit.target, document_id="\n".join(
+            # unit-level notes; files of earlier versions kept them inside <segment>
+            xliff_notes(unit.getunitelement(), DOCUMENT_NOTE) or xliff_notes(unit.xmlelement, DOCUMENT_NOTE)))
         for unit in store.units if unit.source and unit.target
     ]
 

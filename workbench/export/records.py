@@ -1,9 +1,10 @@
 """What one exported segment is, and the figures derived from it.
 
 An :class:`ExportRecord` is a reviewed segment flattened for export: the English source,
-the final Chinese, what the machine and the official corpus offered, and who decided.
-Every exporter works over ``Iterable[ExportRecord]``, so the store, the UI and tests all
-feed the same writers.
+the final Chinese, what the machine and the official corpus offered, who decided, and
+what produced it (model revision, backend, the official document's version, the review's
+citation and the run signature). Every exporter works over ``Iterable[ExportRecord]``, so
+the store, the UI and tests all feed the same writers.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from workbench import __version__
+from workbench.signature import nest
 
 SPLITS = ("train", "validation", "test")
 # Percent of documents per split, in SPLITS order.
@@ -36,6 +39,11 @@ class ExportRecord:
     model: str = ""
     created_at: str = ""
     updated_at: str = ""
+    model_revision: str = ""
+    backend: str = ""
+    official_doc_version: str = ""
+    citation: str = ""  # the review's citation of official wording, as JSON ("" when none)
+    run_signature: str = ""  # RunSignature line of the run that made the MT and the links
 
 
 def edit_distance(mt: str, final: str) -> int:
@@ -45,13 +53,34 @@ def edit_distance(mt: str, final: str) -> int:
     return Levenshtein.distance(mt, final)
 
 
-def hter(mt: str, final: str) -> float:
-    """HTER-style ratio: character edits from MT to final, per character of the final text.
+@lru_cache(maxsize=1)
+def _ter():
+    from sacrebleu.metrics import TER
 
-    0.0 means the reviewer kept the MT as it was; 1.0 or more means it was rewritten.
-    An empty final text counts as one character so the ratio stays finite.
+    # sacrebleu applies its Asian-script tokenisation (one token per Chinese character) only
+    # in normalised mode, so both are on: without it a Chinese sentence is one token.
+    metric = TER(normalized=True, asian_support=True)
+    metric.sentence_score("", [""])  # the signature needs the number of references
+    return metric
+
+
+def hter(mt: str, final: str) -> float:
+    """Sentence-level HTER: sacrebleu's TER with the MT as hypothesis and the final text as reference.
+
+    A ratio, not a percentage: 0.0 means the reviewer kept the MT as it was; 1.0 or more
+    means it was rewritten. Chinese counts one token per character.
     """
-    return edit_distance(mt, final) / max(len(final), 1)
+    return _ter().sentence_score(mt, [final]).score / 100
+
+
+def ter_signature() -> str:
+    """sacrebleu's signature of the TER behind :func:`hter` (``nrefs:1|case:lc|tok:tercom|…``)."""
+    return str(_ter().get_signature())
+
+
+def run_signatures(records: Iterable[ExportRecord]) -> list[str]:
+    """The distinct run signatures of ``records``, sorted (one for an export from a single run)."""
+    return sorted({r.run_signature for r in records if r.run_signature})
 
 
 def split_for(document_id: str) -> str:
@@ -102,6 +131,8 @@ def export_signature(fmt: str, records: Sequence[ExportRecord], filters: str = "
         f"records:{len(records)}",
         "split:sha256-document-" + "/".join(str(p) for p in SPLIT_PERCENTS),
         f"content:{content_digest(records)}",
+        "hter:ter",
+        nest("ter", ter_signature()),
     ]
     if filters:
         parts.append(f"filter:{filters}")

@@ -1,14 +1,11 @@
-"""Reading reviewed segments out of the review store as :class:`ExportRecord` values, and the UI download."""
+"""Reading reviewed segments out of the review store as :class:`ExportRecord` values."""
 
 from __future__ import annotations
 
-import shutil
+import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.export.paths import publish
 from workbench.export.records import ExportRecord
 from workbench.store import Store
 
@@ -17,7 +14,8 @@ def records_from_store(store: Store, documents: Sequence[str] | None = None) -> 
     """Every reviewed segment (saved at least once) of ``documents`` (default: all), in order.
 
     The official wording is the segment's best-scored alignment link; the MT is its latest
-    candidate translation. Unknown document ids are refused rather than silently skipped.
+    candidate translation, with its model revision and backend. The run signature is the
+    link's, else the document's. Unknown document ids are refused rather than silently skipped.
     """
     if documents:
         missing = [doc for doc in documents if not store.has_document(doc)]
@@ -29,6 +27,7 @@ def records_from_store(store: Store, documents: Sequence[str] | None = None) -> 
         document_ids = [summary.id for summary in store.list_documents()]
     records: list[ExportRecord] = []
     for document_id in document_ids:
+        document_signature = store.document(document_id).run_signature or ""
         translations = store.translations(document_id)
         links = store.links(document_id)
         reviews = store.reviews(document_id)
@@ -47,27 +46,10 @@ def records_from_store(store: Store, documents: Sequence[str] | None = None) -> 
                 state=review.state, reviewer=review.reviewer or "",
                 model=(mt.model or "") if mt else "",
                 created_at=review.first_at or "", updated_at=review.updated_at or "",
+                model_revision=(mt.model_revision or "") if mt else "",
+                backend=(mt.backend or "") if mt else "",
+                official_doc_version=(official.official_doc_version or "") if official else "",
+                citation=json.dumps(review.citation, ensure_ascii=False, sort_keys=True) if review.citation else "",
+                run_signature=(official.run_signature if official else None) or document_signature,
             ))
     return records
-
-
-def export_for_download(store: Store, fmt: str, *, documents: Sequence[str] | None = None,
-                        states: Sequence[str] | None = None) -> Path:
-    """Export from the store under a fresh name in the export folder; return one file to download.
-
-    For the UI's download button: the HF dataset, being a folder, is also zipped.
-    """
-    from workbench.export.writer import export_records
-
-    scope = documents[0] if documents and len(documents) == 1 else "documents"
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    result = export_records(records_from_store(store, documents), fmt, f"{scope}-{fmt}-{stamp}",
-                            states=states, documents=documents)
-    if not result.path.is_dir():
-        return result.path
-    archive = result.path.with_name(result.path.name + ".zip")
-    with publish(archive) as target:
-        # make_archive adds the ".zip" back, so it writes exactly ``target``.
-        shutil.make_archive(str(target.with_suffix("")), "zip", root_dir=result.path.parent,
-                            base_dir=result.path.name)
-    return archive

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.export import dataset, exchange
 from workbench.export.paths import confined_path, existing_confined_file, publish
 from workbench.export.records import ExportRecord, export_signature, filter_records
 
@@ -22,36 +23,47 @@ class ExportResult:
     signature: str
 
 
-def _write(fmt: str) -> Callable[[Sequence[ExportRecord], Path, str], None]:
-    # Writers import their heavy libraries (datasets, translate-toolkit) only when chosen.
-    from workbench.export import dataset, exchange
-
-    writers: dict[str, Callable[[Sequence[ExportRecord], Path, str], None]] = {
-        "hf": dataset.write_hf,
-        "parquet": lambda records, target, _sig: dataset.write_parquet(records, target),
-        "jsonl": lambda records, target, _sig: dataset.write_jsonl(records, target),
-        "tmx": lambda records, target, _sig: exchange.write_tmx(records, target),
-        "xliff": lambda records, target, _sig: exchange.write_xliff(records, target),
-    }
-    return writers[fmt]
+Writer = Callable[[Sequence[ExportRecord], Path, str], None]
 
 
-# Format name → file suffix added when the output has none (hf writes a folder).
-FORMATS: dict[str, str] = {"hf": "", "parquet": ".parquet", "jsonl": ".jsonl", "tmx": ".tmx", "xliff": ".xlf"}
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: its writer ``(records, target, export signature)``, file suffix, and shape.
+
+    ``suffix`` is added when the output name has none (empty for a folder); ``single_file``
+    formats can be offered as one download.
+    """
+
+    writer: Writer
+    suffix: str
+    single_file: bool
+
+
+# Format name → how it is written: the CLI's choices and the UI's downloads derive from this.
+# Writers import their heavy libraries (datasets, translate-toolkit) only when called.
+FORMATS: dict[str, ExportFormat] = {
+    "hf": ExportFormat(dataset.write_hf, "", single_file=False),
+    "parquet": ExportFormat(dataset.write_parquet, ".parquet", single_file=True),
+    "jsonl": ExportFormat(dataset.write_jsonl, ".jsonl", single_file=True),
+    "tmx": ExportFormat(exchange.write_tmx, ".tmx", single_file=True),
+    "xliff": ExportFormat(exchange.write_xliff, ".xlf", single_file=True),
+}
+SINGLE_FILE_FORMATS: tuple[str, ...] = tuple(name for name, spec in FORMATS.items() if spec.single_file)
 
 
 def export_records(records: Iterable[ExportRecord], fmt: str, output: str | os.PathLike, *,
-                   states: Sequence[str] | None = None, documents: Sequence[str] | None = None,
+                   output_dir: str | os.PathLike, states: Sequence[str] | None = None, documents: Sequence[str] | None = None,
                    overwrite: bool = False) -> ExportResult:
-    """Write the matching records to ``output`` (inside the export folder) in format ``fmt``.
+    """Write the matching records to ``output`` (inside the export folder ``output_dir``) in format ``fmt``.
 
     Raises :class:`PathNotAllowedError` for paths outside the export folder and
     :class:`InputError` when nothing matches, so an empty export is never written.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    suffix = FORMATS[fmt]
-    destination = confined_path(output)
+    spec = FORMATS[fmt]
+    suffix = spec.suffix
+    destination = confined_path(output, output_dir)
     if suffix and not destination.suffix:
         destination = destination.with_suffix(suffix)
     selected = filter_records(records, states, documents)
@@ -64,15 +76,15 @@ def export_records(records: Iterable[ExportRecord], fmt: str, output: str | os.P
     ) if part)
     signature = export_signature(fmt, selected, filters)
     with publish(destination, overwrite=overwrite) as target:
-        _write(fmt)(selected, target, signature)
+        spec.writer(selected, target, signature)
     return ExportResult(path=destination, format=fmt, records=len(selected), signature=signature)
 
 
-def import_pairs(path: str | os.PathLike):
-    """Read the pairs of a TMX (``.tmx``) or XLIFF 2.0 (``.xlf``/``.xliff``) file in the export folder."""
+def import_pairs(path: str | os.PathLike, *, output_dir: str | os.PathLike):
+    """Read the pairs of a TMX (``.tmx``) or XLIFF 2.0 (``.xlf``/``.xliff``) file in the export folder ``output_dir``."""
     from workbench.export.exchange import read_tmx, read_xliff
 
-    source = existing_confined_file(path)
+    source = existing_confined_file(path, output_dir)
     readers = {".tmx": read_tmx, ".xlf": read_xliff, ".xliff": read_xliff}
     reader = readers.get(source.suffix.lower())
     if reader is None:
