@@ -169,3 +169,22 @@ def shared_corpus():
     from tests.conftest import ROOT
 
     return ROOT / "corpora"
+
+
+def test_a_translated_article_signs_its_mt_identity_and_glossary(store, tiny_model):
+    from workbench.settings import Settings
+    from workbench.terms import TermBase, add_user_term
+
+    translator, reason = pipeline.load_translator_or_none(
+        Settings.resolve({"model": str(tiny_model), "backend": "transformers"}), store=store)
+    assert reason is None
+    doc_id = pipeline.process_article("The talks went well.", store=store, translator=translator, corpus=None)
+    line = store.document(doc_id).run_signature
+    signature = RunSignature.parse(line)
+    assert signature.mt == translator.identity and "|mt.backend:transformers|" in line
+    assert signature.aligner is None and signature.aligner_weights is None
+    # The glossary part is a hash of the terms in force: the store's user terms count.
+    assert signature.glossary == pipeline.run_signature(translator=translator, termbase=TermBase.load(db=store)).glossary
+    add_user_term("tariff-rate quota", "关税配额", added_by="li", store=store)
+    changed = pipeline.run_signature(translator=translator, termbase=TermBase.load(db=store))
+    assert len(changed.glossary) == 12 and changed.glossary != signature.glossary and changed.mt == signature.mt

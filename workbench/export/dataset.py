@@ -23,6 +23,7 @@ from workbench.export.records import (
     SPLITS,
     ExportRecord,
     run_signatures,
+    split_for,
     ter_signature,
     to_row,
 )
@@ -154,7 +155,7 @@ def write_jsonl(records: Sequence[ExportRecord], target: Path, signature: str = 
 
 def dataset_card(records: Sequence[ExportRecord], signature: str) -> str:
     """The dataset card (README.md): counts, fields, licence note and provenance."""
-    split_counts = {name: len(rows) for name, rows in _rows_by_split(records).items()}
+    split_counts = Counter(split_for(r.document_id) for r in records)
     documents = sorted({r.document_id for r in records})
     states = Counter(r.state for r in records)
     models = sorted({" ".join(part for part in (r.model, r.model_revision and f"rev {r.model_revision}",

@@ -64,12 +64,17 @@ def _ter():
     return metric
 
 
+@lru_cache(maxsize=4096)
 def hter(mt: str, final: str) -> float:
     """Sentence-level HTER: sacrebleu's TER with the MT as hypothesis and the final text as reference.
 
     A ratio, not a percentage: 0.0 means the reviewer kept the MT as it was; 1.0 or more
-    means it was rewritten. Chinese counts one token per character.
+    means it was rewritten. Chinese counts one token per character. TER's shift search is
+    pure Python and grows fast with length (a rewritten 150-character sentence takes
+    seconds), so MT kept as is is answered at once and each pair is scored once per process.
     """
+    if mt == final:
+        return 0.0
     return _ter().sentence_score(mt, [final]).score / 100
 
 
