@@ -188,3 +188,21 @@ def test_a_translated_article_signs_its_mt_identity_and_glossary(store, tiny_mod
     add_user_term("tariff-rate quota", "关税配额", added_by="li", store=store)
     changed = pipeline.run_signature(translator=translator, termbase=TermBase.load(db=store))
     assert len(changed.glossary) == 12 and changed.glossary != signature.glossary and changed.mt == signature.mt
+
+
+def test_xliff_written_the_old_way_still_reads_its_document_ids():
+    from translate.storage.xliff2 import Xliff2File
+
+    from workbench.export import import_pairs
+
+    store = Xliff2File(sourcelanguage="en", targetlanguage="zh")
+    unit = store.UnitClass("Talks went well.")
+    unit.target = "会谈顺利。"
+    unit.setid("7")
+    unit.addnote("doc-old", origin="document")  # translate-toolkit puts these notes inside <segment>
+    store.addunit(unit)
+    folder = output_dir_now()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "old.xlf").write_bytes(bytes(store))
+    (pair,) = import_pairs("old.xlf", output_dir=folder)
+    assert (pair.id, pair.en, pair.zh, pair.document_id) == ("7", "Talks went well.", "会谈顺利。", "doc-old")
