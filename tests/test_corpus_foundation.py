@@ -8,9 +8,10 @@ import pytest
 
 from tests.conftest import ROOT, shared_path
 from workbench.cli import dispatch
-from workbench.corpus import OfficialCorpus, normalise_zh, parse_document
+from workbench.corpus import OfficialCorpus, parse_document
 from workbench.errors import CorpusError
 from workbench.terms import load_glossary
+from workbench.text.zh import normalise_zh
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from workbench.terms import (
     load_user_terms,
     parse_attestation,
 )
-from workbench.terms.english import word_keys
 from workbench.terms.glossary import chinese_forms, english_forms
+from workbench.text.en import word_keys
 
 GLOSSARY_ROWS = {t.en: t for t in load_glossary(PROJECT_ROOT / "corpora" / "glossary.tsv")}
 

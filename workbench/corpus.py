@@ -19,66 +19,19 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from workbench.errors import CorpusError
 from workbench.segment import Segment, segment_text
+from workbench.text.zh import normalise_zh, traditional_ratio
 
 log = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("id", "lang", "date", "issuer", "title", "source", "confidence")
 HEADER_ORDER = REQUIRED_FIELDS
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
 VERSION_CHARS = 12  # hex digits of the text hash that name a version
-# Half-width punctuation that official Chinese texts use in full-width form.
-_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-_HALF_WIDTH = re.compile(f"[{re.escape(''.join(_HALF_TO_FULL))}]")
-_BEFORE_FULL = re.compile(f"[{_CJK}》”」）]")  # a half-width mark after one of these becomes full-width
-_AFTER_FULL = re.compile(f"[{_CJK}《“「（]")  # ... and so does one before one of these
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified characters (OpenCC ``t2s``, character-level, same length)."""
-    converted = _t2s().convert(text)
-    # t2s is one-to-one on characters in practice; keep offsets valid if it ever is not.
-    return converted if len(converted) == len(text) else text
-
-
-def normalise_zh(text: str) -> str:
-    """Matching form of Chinese text: Simplified characters, full-width punctuation next to CJK.
-
-    The result has the same length as ``text`` so that offsets found in it point into the
-    published text too.
-    """
-    text = to_simplified(text)
-    chars = list(text)
-    # Only half-width marks can change; visiting just those keeps long documents fast.
-    for m in _HALF_WIDTH.finditer(text):
-        i = m.start()
-        prev = chars[i - 1] if i else ""
-        nxt = chars[i + 1] if i + 1 < len(chars) else ""
-        # "1,000" and "3:2" stay half-width; punctuation touching Chinese text becomes full-width.
-        if (prev and _BEFORE_FULL.match(prev)) or (nxt and _AFTER_FULL.match(nxt)):
-            chars[i] = _HALF_TO_FULL[m.group()]
-    return "".join(chars)
-
-
-def traditional_ratio(text: str) -> float:
-    """Share of CJK characters that OpenCC changes when converting to Simplified."""
-    cjk = [c for c in text if "\u3400" <= c <= "\u9fff"]
-    if not cjk:
-        return 0.0
-    simplified = to_simplified("".join(cjk))
-    return sum(a != b for a, b in zip(cjk, simplified)) / len(cjk)
 
 
 @dataclass(frozen=True)

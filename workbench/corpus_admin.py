@@ -1,12 +1,12 @@
 """Adding official documents to the corpus: read, validate, version, write, index.
 
 A document arrives as a corpus-format file, as plain text with its metadata given as
-flags, or as a saved web page whose main text :mod:`trafilatura` extracts (navigation,
-footers and related-news lists dropped; title and date taken from the page). Before it is
+flags, or as a saved web page whose main text :func:`~workbench.text.html.html_to_text` extracts
+(navigation, footers and related-news lists dropped; title and date taken from the page). Before it is
 written, :func:`validate_document` checks the metadata, the language, the script and
 near-duplicates; problems a user must fix are errors, the rest warnings.
 
-Writes are atomic (temporary file, then rename). Replacing a document's text first keeps
+Writes are atomic (:mod:`workbench.text.files`: temporary file, then rename). Replacing a document's text first keeps
 the old text under ``versions/``, so alignment links made against it stay resolvable.
 Indexes that hold the corpus (search, retrieval) are handed each added document instead of
 being rebuilt.
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,6 +32,9 @@ from workbench.corpus import (
     text_version,
 )
 from workbench.errors import CorpusError, FileNotFoundWorkbenchError, InputError, WorkbenchError
+from workbench.text.files import atomic_write_text
+from workbench.text.html import html_to_text
+from workbench.text.zh import CJK
 
 NEAR_DUPLICATE = 0.9  # similarity (0-1, rapidfuzz ratio of the matching texts) from which two texts are one
 DUPLICATE_FIELD = "near_duplicate_of"  # header field recording a near-duplicate kept with --force
@@ -43,7 +44,6 @@ IMPORT_SUFFIXES = (".txt", ".text", *HTML_SUFFIXES)
 # Near-duplicate sketches in `corpus check`: 16 hashes of 5-character shingles; texts whose sketches
 # share at least half are compared in full (near-duplicates share most, texts quoting each other a few).
 _SHINGLE_CHARS, _SKETCH_SIZE, _SKETCH_MEETS = 5, 16, 8
-_CJK_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -149,15 +149,12 @@ def _header_line(line: str) -> tuple[str, str]:
 
 
 def _from_html(raw: str) -> dict[str, str]:
-    """Main text, title, date and URL of a saved page, as :mod:`trafilatura` finds them."""
-    import trafilatura
-
-    page = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, include_tables=True,
-                                       favor_precision=True)
-    if page is None or not (page.text or "").strip():
+    """Main text, title, date and URL of a saved page, as :func:`~workbench.text.html.html_to_text` finds them."""
+    page = html_to_text(raw)
+    if not page.text.strip():
         return {"text": ""}
     lines = _clean(page.text).split("\n")
-    title = (page.title or "").strip()
+    title = page.title or ""
     if lines and title and lines[0].strip() == title:
         lines = lines[1:]  # the headline is the title field, not the first sentence
     found = {"text": "\n".join(lines), "title": title, "date": page.date or "", "source": page.url or ""}
@@ -206,7 +203,7 @@ def parse_date(value: str) -> str | None:
 
 def cjk_ratio(text: str) -> float:
     """Share of CJK characters among the letters of ``text`` (0 when it has no letters)."""
-    cjk = len(_CJK_CHAR.findall(text))
+    cjk = len(CJK.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
@@ -303,21 +300,6 @@ def text_sketch(text: str) -> set[int]:
 
 
 # --- writing ------------------------------------------------------------------------------------
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def add_document(corpus: OfficialCorpus, doc: OfficialDocument, *, force: bool = False,

@@ -3,8 +3,8 @@
 The index is an SQLite FTS5 table (ranking by BM25, transactions, incremental inserts and
 deletes) fed with terms made here: Chinese text becomes overlapping character pairs of its
 normalised form, so Simplified and Traditional spellings of a word give the same terms and
-no word segmenter is needed; English text becomes lower-cased words with plural and
-possessive endings dropped. Adding or replacing one document touches only its own rows.
+no word segmenter is needed; English text becomes the lemmas of its words
+(:func:`workbench.text.en.lemma`: ``tariffs`` → ``tariff``, ``imposed`` → ``impose``). Adding or replacing one document touches only its own rows.
 
 The index can live in memory (the UI builds it once per process) or in a file that
 :meth:`SearchIndex.sync` brings up to date with the corpus, re-indexing only documents
@@ -21,13 +21,17 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from workbench.corpus import OfficialCorpus, OfficialDocument, normalise_zh
+from workbench.corpus import OfficialCorpus, OfficialDocument
 from workbench.errors import InputError, StoreError
+from workbench.text.en import lemma
+from workbench.text.zh import CJK_RUN, normalise_zh
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
 SNIPPET_CHARS = 120  # published characters shown around the first match of a long sentence
 _CANDIDATES = 200  # BM25 candidates re-ranked by query coverage
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# Changes whenever text_terms would give other terms for the same text, so that a stored
+# index made the old way is rebuilt by SearchIndex.sync.
+_TERMS_SCHEME = "terms-2"  # 2: English words by lemma (lemminflect)
 _WORD = re.compile(r"[0-9A-Za-z]+(?:['’][A-Za-z]+)?")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -53,29 +57,19 @@ class Term:
 def text_terms(text: str, lang: str) -> list[Term]:
     """The search terms of ``text``: character pairs for Chinese, normalised words for English.
 
-    Chinese text is matched in its normalised form (:func:`~workbench.corpus.normalise_zh`),
+    Chinese text is matched in its normalised form (:func:`~workbench.text.zh.normalise_zh`),
     which has the same length, so the offsets point into ``text`` as given. A Chinese run of
     a single character yields that character. Latin words and numbers in either language
     are terms as words.
     """
     matched = normalise_zh(text) if lang == "zh" else text
-    terms = [Term(_word_term(m.group()), m.start(), m.end()) for m in _WORD.finditer(matched)]
-    for run in _CJK_RUN.finditer(matched):
+    terms = [Term(lemma(m.group()), m.start(), m.end()) for m in _WORD.finditer(matched)]
+    for run in CJK_RUN.finditer(matched):
         chars, base = run.group(), run.start()
         if len(chars) == 1:
             terms.append(Term(chars, base, base + 1))
         terms.extend(Term(chars[i:i + 2], base + i, base + i + 2) for i in range(len(chars) - 1))
     return sorted(terms, key=lambda t: t.start)
-
-
-def _word_term(word: str) -> str:
-    """A word as a search term: lower case, without possessive or plural ending ("tariffs" → "tariff")."""
-    word = re.sub(r"['’]s?$", "", word.lower())
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 @dataclass(frozen=True)
@@ -187,8 +181,8 @@ class SearchIndex:
 
 
 def _fingerprint(doc: OfficialDocument) -> str:
-    """Changes whenever anything shown in a hit changes (text or header)."""
-    return hashlib.sha256(doc.to_file_text().encode("utf-8")).hexdigest()[:16]
+    """Changes whenever anything shown in a hit changes (text or header), or the way terms are made."""
+    return hashlib.sha256((_TERMS_SCHEME + doc.to_file_text()).encode("utf-8")).hexdigest()[:16]
 
 
 def search_corpus(index: SearchIndex, query: str, *, lang: str | None = None, date_from: str | None = None,

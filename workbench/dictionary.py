@@ -13,15 +13,16 @@ the models folder is writable, pickled under ``models/cache/`` (written atomical
 
 from __future__ import annotations
 
-import contextlib
-import os
 import pickle
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from workbench.text.en import english_tokens
+from workbench.text.files import atomic_path
+from workbench.text.zh import CJK
 
 __all__ = ["TermMatch", "BilingualDictionary", "load_dictionary", "english_tokens", "lemma"]
 
@@ -34,7 +35,6 @@ those he she they we i you his her their our my your him them me us not no so if
 which who whom what when where why how all any some such can could will would shall should may might must
 do does did done has have had having into onto over under about also up out off just only very too
 """.split())  # noqa: SIM905 - a word list reads better as prose
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+(?:[.,]\d+)*")
 _IRREGULAR = {"was": "be", "were": "be", "is": "be", "are": "be", "been": "be", "went": "go", "gone": "go",
               "took": "take", "taken": "take", "made": "make", "said": "say", "saw": "see", "seen": "see",
               "came": "come", "gave": "give", "given": "give", "got": "get", "held": "hold", "left": "leave",
@@ -110,18 +110,6 @@ def _stems(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def english_tokens(text: str) -> list[tuple[str, int]]:
-    """Words of ``text`` with their start offsets (hyphenated words split into parts)."""
-    out = []
-    for m in _WORD.finditer(text):
-        start = m.start()
-        for part in re.split(r"(-)", m.group()):
-            if part and part != "-":
-                out.append((part, start))
-            start += len(part)
-    return out
-
-
 def _clean_gloss(gloss: str) -> str:
     """``to review (a document)`` → ``review``; empty when the gloss is no equivalent."""
     gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss).strip().lower()
@@ -145,7 +133,7 @@ def _glossary_variants(term_en: str, term_zh: str) -> tuple[list[str], list[str]
     en_forms = [term_en]
     for inner in re.findall(r"\(([^)]*)\)", term_en):
         inner = re.sub(r"^(also|abbr\.?|e\.g\.)\s*:?\s*", "", inner.strip())
-        if inner and not re.search(r"[\u4e00-\u9fff]", inner):
+        if inner and not CJK.search(inner):
             en_forms.append(inner)
     keys = []
     for form in en_forms:
@@ -333,16 +321,9 @@ def load_dictionary(glossary_path: str | None = None) -> BilingualDictionary:
 
 
 def _write_atomically(path: Path, obj: object) -> None:
-    """Pickle ``obj`` to ``path`` via a temporary file and rename; a read-only folder is no error."""
+    """Pickle ``obj`` to ``path`` whole (:func:`~workbench.text.files.atomic_path`); a read-only folder is no error."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_path(path) as target, target.open("wb") as fh:
             pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
     except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        pass  # the dictionary still works, it is just built again next time

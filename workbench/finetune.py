@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +25,7 @@ from pathlib import Path
 from workbench import __version__
 from workbench.config import path_setting
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.text.files import atomic_write_text
 
 POINTER_NAME = "PROMOTED"
 HELD_OUT_SPLITS = ("test", "validation")
@@ -270,7 +269,7 @@ def review_candidate(base: str, candidate: Path, heldout_split: str, heldout: Se
 
 def write_report(report: FinetuneReport, path: Path) -> None:
     """Write ``report.json`` atomically (temp file, then rename)."""
-    _write_atomically(path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
 
 def convert_for_ctranslate2(model_dir: Path) -> Path:
@@ -295,7 +294,7 @@ def promote(model_dir: Path, models_dir: Path | None = None) -> Path:
     root = models_dir.resolve()
     recorded = target.relative_to(root) if target.is_relative_to(root) else target
     pointer = models_dir / POINTER_NAME
-    _write_atomically(pointer, f"{recorded.as_posix()}\n")
+    atomic_write_text(pointer, f"{recorded.as_posix()}\n")
     return pointer
 
 
@@ -308,18 +307,6 @@ def promoted_model(models_dir: Path | None = None) -> Path | None:
     recorded = Path(pointer.read_text(encoding="utf-8").strip())
     folder = recorded if recorded.is_absolute() else models_dir / recorded
     return folder if folder.is_dir() else None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 # --- the whole loop -------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 Cleaning is deliberately conservative: Unicode NFC, unified line breaks and spaces,
 zero-width and bidi control characters removed, curly quotes and dashes kept. Scraped
 articles often repeat paragraphs (headline and byline twice); exact repeats are dropped
-by default and counted, so the reviewer is told what was removed.
+by default and counted, so the reviewer is told what was removed. A whole HTML page keeps
+its main text only (:func:`~workbench.text.html.html_to_text`: site header, navigation,
+footer and "Related" link lists dropped); an HTML fragment keeps all of its text.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.text.html import html_to_text
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -52,7 +54,8 @@ def clean_text(raw: str, *, source_format: str = "text", keep_duplicates: bool =
     Raises :class:`InputError` when nothing but whitespace remains.
     """
     if source_format == "html":
-        title, blocks = _html_blocks(raw)
+        page = html_to_text(raw)
+        title, blocks = page.title, list(page.blocks)
     elif source_format == "markdown":
         title, blocks = None, _markdown_blocks(raw)
     elif source_format == "text":
@@ -167,57 +170,6 @@ def detect_format(text: str) -> str:
     return "text"
 
 
-# --- HTML ---------------------------------------------------------------------------------------
-
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-               "section", "article", "header", "footer", "blockquote", "pre", "hr", "figcaption", "dd", "dt"}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "nav", "form"}
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self, keep_newlines: bool = False) -> None:
-        super().__init__(convert_charrefs=True)
-        self.keep_newlines = keep_newlines
-        self.parts: list[str] = []
-        self.skip_depth = 0
-        self.in_title = False
-        self.title: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip_depth += 1
-        elif tag == "title":
-            self.in_title = True
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag == "title":
-            self.in_title = False
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title = (self.title or "") + data
-        elif not self.skip_depth:
-            self.parts.append(data if self.keep_newlines else data.replace("\n", " "))
-
-
-def _html_blocks(raw: str, keep_newlines: bool = False) -> tuple[str | None, list[str]]:
-    collector = _TextCollector(keep_newlines)
-    collector.feed(raw)
-    collector.close()
-    title = collector.title.strip() if collector.title and collector.title.strip() else None
-    return title, "".join(collector.parts).split("\n")
-
-
 # --- Markdown -----------------------------------------------------------------------------------
 
 _MD_INLINE = [
@@ -233,8 +185,7 @@ _MD_BLOCK_PREFIX = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)
 def _markdown_blocks(raw: str) -> list[str]:
     # Embedded HTML goes through the HTML collector so that scripts are dropped, not shown.
     if re.search(r"<[a-zA-Z!/]", raw):
-        _, html_lines = _html_blocks(raw, keep_newlines=True)
-        raw = "\n".join(html_lines)
+        raw = html_to_text(raw, whole_page=False, keep_newlines=True).text
     blocks: list[str] = []
     current: list[str] = []
     in_fence = False

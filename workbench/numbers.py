@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from workbench.text.zh import FULLWIDTH_DIGITS
+
 __all__ = ["NumberMention", "extract_numbers_en", "extract_numbers_zh", "matching_values", "loose_values"]
 
 
@@ -196,7 +198,6 @@ _ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG = {"万": 10**4, "亿": 10**8}
 _ZH_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
 _NUM = rf"(?:\d[\d,]*(?:\.\d+)?|[{_ZH_NUMERAL}]+)"
 _ZH_RANGE = r"\s*(?:至|到|-|—|～|~|和|、)\s*"
 # The first day of a range may drop its 日: 6月9日至10日, 6月9至10日.
@@ -240,7 +241,7 @@ def _zh_amount(digits: str, big: str | None) -> Decimal | None:
 
 def extract_numbers_zh(text: str) -> list[NumberMention]:
     """Numbers, percentages and dates in Chinese ``text`` (full-width digits accepted)."""
-    text = text.translate(_FULLWIDTH)  # same length, so offsets stay valid
+    text = text.translate(FULLWIDTH_DIGITS)  # same length, so offsets stay valid
     mentions: list[NumberMention] = []
     for m in _ZH_DATE.finditer(text):
         month = _zh_numeral_value(m.group("month"))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from workbench.qa.flags import QAFlag
 from workbench.qa.registry import CHECKS
+from workbench.text.zh import normalise_zh
 
 # Each QA check's weight comes from the check registry, so a new check is scored once registered.
 WEIGHTS: dict[str, float] = {
@@ -94,8 +95,6 @@ def assess_risk(translation: str, *, flags: Sequence[QAFlag] = (), confidence: f
 def official_similarity(translation: str, official: str) -> float:
     """Character-level similarity in [0, 1] of two Chinese texts, ignoring spaces, script and punctuation width."""
     from rapidfuzz import fuzz
-
-    from workbench.corpus import normalise_zh
 
     def squash(text: str) -> str:
         return normalise_zh("".join(text.split()))

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+from workbench.text.zh import CJK_CHARS
+
 __all__ = ["DEFAULT_SEGMENTER", "SEGMENTERS", "Segment", "rebuild_text", "segment_text"]
 
 DEFAULT_SEGMENTER = "rules"  # a name in :data:`SEGMENTERS`
@@ -191,7 +193,7 @@ def _is_abbreviation(word: str, before: str, line: str, nxt: re.Match) -> bool:
 
 _ZH_CLOSERS = "”’」』）)》〉】〕\"'"
 _ZH_TERMINATOR = re.compile(
-    r"(?:……|\.{6}|…|[。！？]+|[!?]+|(?<=[\u3400-\u9fff\uf900-\ufaff])\.(?![0-9]))"
+    rf"(?:……|\.{{6}}|…|[。！？]+|[!?]+|(?<=[{CJK_CHARS}])\.(?![0-9]))"
     rf"[{re.escape(_ZH_CLOSERS)}]*"
 )
 _ZH_SEMICOLON = re.compile(rf"[；;][{re.escape(_ZH_CLOSERS)}]*")

@@ -28,10 +28,11 @@ from workbench.align.beads import (
 )
 from workbench.align.mt import check_mt_lines
 from workbench.align.signals import PairFeatures
-from workbench.corpus import OfficialCorpus, normalise_zh
+from workbench.corpus import OfficialCorpus
 from workbench.dictionary import BilingualDictionary, load_dictionary
 from workbench.errors import InputError
 from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers_zh, matching_values
+from workbench.text.zh import normalise_zh
 
 if TYPE_CHECKING:
     from workbench.align.news import NewsIndex

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from workbench.align.beads import Evidence, LookupHit, NewsLink
 from workbench.align.signals import mt_ngrams, number_features
 from workbench.corpus import OfficialCorpus, OfficialDocument
-from workbench.dictionary import BilingualDictionary, english_tokens
+from workbench.dictionary import BilingualDictionary
+from workbench.text.en import english_tokens
+from workbench.text.zh import cjk_count
 
 LINK_THRESHOLD = 0.33  # below this a unit has no counterpart
 EXTRA_TARGET_GAIN = 0.05  # a further Chinese sentence joins a link only if it raises the score this much
@@ -36,7 +38,6 @@ TOP_DOCUMENTS = 3
 PARALLEL_SHARE = 0.5  # auto mode: share of sentences linked into one document for a translation ...
 PARALLEL_ORDER = 0.8  # ... and share of consecutive links that keep that document's order
 _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _ZH_MAX_WORD = 8
 
 
@@ -204,7 +205,7 @@ def _evidence(unit: Unit, targets: Sequence[IndexedSentence], parts: dict[str, f
     zh = "".join(t.normalised for t in targets)
     shared_numbers = sorted(unit.numbers & frozenset().union(*(t.numbers for t in targets)))
     en_len = sum(1 for ch in unit.text if not ch.isspace())
-    zh_len = len(_CJK.findall(zh))
+    zh_len = cjk_count(zh)
     return Evidence(terms=tuple(dictionary.match(unit.quote or unit.text, zh)), numbers=tuple(shared_numbers),
                     length_ratio=zh_len / en_len if en_len else 0.0, signals=dict(parts))
 

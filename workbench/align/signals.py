@@ -33,10 +33,11 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from workbench.corpus import normalise_zh
-from workbench.dictionary import BilingualDictionary, english_tokens
+from workbench.dictionary import BilingualDictionary
 from workbench.embeddings import SentenceEmbedder
 from workbench.numbers import extract_numbers_en, extract_numbers_zh, loose_values
+from workbench.text.en import english_tokens
+from workbench.text.zh import normalise_zh
 
 MAX_SPAN = 5  # most sentences on one side of a bead
 HASH_DIM = 4096  # hashed feature columns per signal; collisions are rare at sentence scale

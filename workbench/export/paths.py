@@ -9,14 +9,13 @@ when complete, so a crash never leaves a half-written file or folder under the r
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.config import path_setting
 from workbench.errors import FileNotFoundWorkbenchError, InputError, PathNotAllowedError
+from workbench.text.files import atomic_path
 
 
 def output_root(explicit: str | os.PathLike | None = None) -> Path:
@@ -53,32 +52,11 @@ def existing_confined_file(path: str | os.PathLike) -> Path:
 def publish(destination: Path, *, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``destination``; rename it into place on success.
 
-    On any error the temporary path is removed and ``destination`` is left as it was.
-    An existing destination is replaced only with ``overwrite``.
+    On any error the temporary path is removed and ``destination`` is left as it was
+    (:func:`workbench.text.files.atomic_path`). An existing destination is replaced only
+    with ``overwrite``.
     """
     if destination.exists() and not overwrite:
         raise InputError(f"{destination} already exists; choose another --output or pass --overwrite")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.incomplete-", dir=destination.parent))
-    target = staging / destination.name
-    try:
+    with atomic_path(destination) as target:
         yield target
-        _move_into_place(target, destination)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _move_into_place(built: Path, destination: Path) -> None:
-    if not destination.is_dir():
-        os.replace(built, destination)  # atomic for files, and for a folder onto nothing
-        return
-    # A folder cannot be atomically swapped for another: park the old one first, so that
-    # the destination name always holds a complete export (old until the rename, then new).
-    parked = destination.with_name(f".{destination.name}.old-{os.getpid()}")
-    os.replace(destination, parked)
-    try:
-        os.replace(built, destination)
-    except OSError:
-        os.replace(parked, destination)
-        raise
-    shutil.rmtree(parked, ignore_errors=True)

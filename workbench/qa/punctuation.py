@@ -1,6 +1,7 @@
 """Punctuation check: full-width punctuation in Chinese, balanced pairs, titles in 《》.
 
-Official Chinese texts use full-width ，；：？！（） between Chinese characters, close every
+Official Chinese texts use full-width ，；：？！（）。 next to Chinese characters (the marks and
+the rule of :mod:`workbench.text.zh`, which the output tidier and the corpus matcher share), close every
 quotation mark and bracket they open, and put the titles of laws, regulations and
 agreements in 《》 (《中华人民共和国出口管制法》).
 """
@@ -10,12 +11,8 @@ from __future__ import annotations
 import re
 
 from workbench.qa.flags import QAFlag
+from workbench.text.zh import CJK, DOUBLED_MARKS, HALF_TO_FULL, half_width_marks
 
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
-_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
-# A half-width mark touching Chinese on either side (a full stop only after Chinese: 1.5, U.S. stay).
-_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])[,;:?!().]|[,;:?!()](?=[{_CJK}])")
-_DOUBLED = re.compile(r"([，。；：！？、])\1+")
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】", "「": "」", "『": "』", "〈": "〉"}
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 # English titles of laws and agreements: capitalised words ending in (or led by) a title word.
@@ -37,10 +34,11 @@ def check_punctuation(source: str, translation: str, *, titles: bool = True) -> 
     """Half-width marks between Chinese, doubled marks, unbalanced pairs and (``titles``) law
     or agreement titles named in the source but not in 《》 in the translation."""
     flags = []
-    for m in _HALF_WIDTH.finditer(translation):
-        flags.append(QAFlag("punctuation", f"half-width '{m.group()}' next to Chinese; use "
-                                           f"'{_HALF_TO_FULL[m.group()]}'", m.start(), m.end()))
-    for m in _DOUBLED.finditer(translation):
+    for i in half_width_marks(translation):
+        mark = translation[i]
+        flags.append(QAFlag("punctuation", f"half-width '{mark}' next to Chinese; use '{HALF_TO_FULL[mark]}'",
+                            i, i + 1))
+    for m in DOUBLED_MARKS.finditer(translation):
         flags.append(QAFlag("punctuation", f"'{m.group()}' repeats a punctuation mark; keep one",
                             m.start(), m.end()))
     flags += _unbalanced(translation)
@@ -77,7 +75,7 @@ def _between_letters(text: str, i: int) -> bool:
 
 def _titles_without_book_marks(source: str, translation: str) -> list[QAFlag]:
     titles = list(dict.fromkeys(m.group().strip() for m in _EN_TITLE.finditer(source)))
-    if not titles or not re.search(f"[{_CJK}]", translation):
+    if not titles or not CJK.search(translation):
         return []
     book_titles = len(re.findall(r"《[^《》]+》", translation))
     if book_titles >= len(titles):

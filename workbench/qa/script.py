@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from workbench.qa.flags import QAFlag
+from workbench.text.zh import CJK, to_simplified
 
 # Lower-case Latin words (with inner hyphens/apostrophes), possibly several in a row.
 _LOWER_RUN = re.compile(r"(?<![A-Za-z])[a-z][a-z'’-]*[a-z](?:[\s,]+[A-Za-z][a-z'’-]*[a-z])*(?![A-Za-z])")
@@ -27,8 +28,6 @@ def check_empty(source: str, translation: str) -> list[QAFlag]:
 
 def check_traditional(translation: str) -> list[QAFlag]:
     """One flag per run of Traditional characters, with the Simplified spelling to use."""
-    from workbench.corpus import to_simplified
-
     simplified = to_simplified(translation)
     flags, i = [], 0
     while i < len(translation):
@@ -46,7 +45,7 @@ def check_traditional(translation: str) -> list[QAFlag]:
 
 def check_untranslated(translation: str) -> list[QAFlag]:
     """Flags for runs of lower-case English words left in a Chinese translation."""
-    if not re.search(r"[\u3400-\u9fff]", translation) and not re.search(r"[a-z]", translation):
+    if not CJK.search(translation) and not re.search(r"[a-z]", translation):
         return []
     flags = []
     for m in _LOWER_RUN.finditer(translation):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from workbench.qa.flags import QAFlag
+from workbench.text.zh import CJK_RUN
 
 ZH_CHARS_PER_EN_CHAR = 0.25
 TOO_SHORT = 0.35
@@ -22,7 +23,6 @@ TOO_LONG = 3.0
 MIN_SOURCE_CHARS = 30
 # A unit of 2–12 characters repeated 3+ times in a row, or one character 4+ times.
 _LOOP = re.compile(r"(.{2,12}?)\1{2,}|(.)\2{3,}", re.DOTALL)
-_CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
 NGRAM = 8
 NGRAM_REPEATS = 3
 
@@ -65,7 +65,7 @@ def check_repetition(translation: str) -> list[QAFlag]:
     positions: dict[str, list[int]] = {}
     for i in range(len(translation) - NGRAM + 1):
         gram = translation[i:i + NGRAM]
-        if _CJK_ONLY.fullmatch(gram):  # dates and figures recur legitimately (2025年8月1日)
+        if CJK_RUN.fullmatch(gram):  # dates and figures recur legitimately (2025年8月1日)
             positions.setdefault(gram, []).append(i)
     repeated = [(g, p) for g, p in positions.items() if len(_non_overlapping(p)) >= NGRAM_REPEATS]
     if repeated:

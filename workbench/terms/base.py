@@ -17,6 +17,7 @@ from pathlib import Path
 
 from workbench.terms.english import PhraseIndex, PhrasePattern
 from workbench.terms.glossary import ATTESTATIONS, Term, load_glossary
+from workbench.text.zh import to_simplified
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,6 @@ def check_terms(source: str, translation: str, termbase: TermBase | None = None)
 
 def find_chinese(text: str, forms: tuple[str, ...]) -> tuple[int, int] | None:
     """Span of the first of ``forms`` found in ``text`` (Traditional and spaced-out text match too)."""
-    from workbench.corpus import to_simplified
-
     simplified = to_simplified(text)
     for form in forms:
         match = _chinese_pattern(form).search(simplified)
@@ -146,8 +145,6 @@ def find_chinese(text: str, forms: tuple[str, ...]) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=4096)
 def _chinese_pattern(form: str) -> re.Pattern:
-    from workbench.corpus import to_simplified
-
     return re.compile(r"\s*".join(re.escape(ch) for ch in to_simplified(form) if not ch.isspace()))
 
 

@@ -1,10 +1,10 @@
 """English phrase matching that ignores inflection, case, hyphens and British spelling.
 
 "controlled item", "Controlled Items" and "controlled items" are one term. Each word is
-reduced to a small set of keys (its lower-case form and every lemma ``lemminflect`` knows
-for it, under any part of speech); a word matches a pattern word when their key sets
-share a key. ``lemminflect`` is used because it is an English-only dictionary plus rules,
-small (under 1 MB) and fast, with no model to download.
+reduced to a small set of keys by the workbench's English normaliser
+(:func:`workbench.text.en.word_keys`: its lower-case form and every lemma ``lemminflect``
+knows for it, under any part of speech, in American spelling); a word matches a pattern
+word when their key sets share a key.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+
+from workbench.text.en import word_keys
 
 # A word: letters/digits, with inner apostrophes or dots (People's, U.S); hyphens split words.
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’.][A-Za-z0-9]+)*")
 # How many words a "..." in a pattern may stand for.
 MAX_GAP_WORDS = 12
-_BRITISH = {"licence": "license", "defence": "defense", "programme": "program", "centre": "center"}
 
 
 @dataclass(frozen=True)
@@ -33,28 +33,6 @@ class Word:
 def words(text: str) -> list[Word]:
     """The words of ``text`` with their inflection-insensitive keys."""
     return [Word(m.start(), m.end(), word_keys(m.group())) for m in _WORD.finditer(text)]
-
-
-@lru_cache(maxsize=65536)
-def word_keys(word: str) -> frozenset[str]:
-    """Lower-case form plus all known lemmas of ``word``, in American spelling."""
-    import lemminflect
-
-    lower = word.lower().replace("’", "'")
-    if lower.endswith("'s"):
-        lower = lower[:-2]
-    keys = {lower, lower.replace(".", "")}  # U.S. also matches US
-    lemmas = lemminflect.getAllLemmas(lower)
-    if not lemmas and lower.isalpha():
-        lemmas = lemminflect.getAllLemmasOOV(lower, "NOUN")  # unknown words: plural → singular only
-    for options in lemmas.values():
-        keys.update(options)
-    return frozenset(_american(k) for k in keys)
-
-
-def _american(key: str) -> str:
-    key = _BRITISH.get(key, key)
-    return re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", key) if len(key) > 5 else key
 
 
 @dataclass(frozen=True)

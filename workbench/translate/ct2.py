@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 from workbench.config import path_setting
 from workbench.errors import ModelUnavailableError
+from workbench.text.files import atomic_path
 from workbench.translate.backend import TranslatorBackend
 from workbench.translate.resolve import ModelSource
 
@@ -66,18 +66,11 @@ def converted_model(source: ModelSource) -> Path:
         return folder
     from ctranslate2.converters import TransformersConverter
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = folder.parent / f".{folder.name}.incomplete-{os.getpid()}"
     try:
-        TransformersConverter(str(source.path)).convert(str(partial), quantization=QUANTIZATION, force=True)
-        try:
-            os.rename(partial, folder)
-        except OSError:
-            if not (folder / "model.bin").is_file():  # not a concurrent conversion that won the race
-                raise
+        with atomic_path(folder) as partial:
+            TransformersConverter(str(source.path)).convert(str(partial), quantization=QUANTIZATION, force=True)
     except OSError as err:
-        raise ModelUnavailableError(f"cannot convert the model for CTranslate2 into {folder} ({err}); "
-                                    "free disk space or set WORKBENCH_MODELS_DIR to a writable folder") from None
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
+        if not (folder / "model.bin").is_file():  # not a concurrent conversion that won the race
+            raise ModelUnavailableError(f"cannot convert the model for CTranslate2 into {folder} ({err}); "
+                                        "free disk space or set WORKBENCH_MODELS_DIR to a writable folder") from None
     return folder

@@ -12,31 +12,24 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from workbench.text.zh import CJK_CHARS, DOUBLED_MARKS, full_width_punctuation
+
 __all__ = ["normalize_zh_punctuation", "is_passthrough", "looks_runaway"]
 
-# CJK ideographs, kana-free: what official Simplified Chinese text is made of.
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _FULL_PUNCT = "，。、；：？！…—“”‘’（）《》【】"
-_CJK_OR_FULL = f"[{_CJK}{re.escape(_FULL_PUNCT)}]"
-_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_CJK_OR_FULL = f"[{CJK_CHARS}{re.escape(_FULL_PUNCT)}]"
 
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK_OR_FULL})\s+|\s+(?={_CJK_OR_FULL})")
-# A half-width mark touching Chinese on its left; digits on both sides stay (1,000 / 3:30).
-_HALF_AFTER_CJK = re.compile(rf"(?<=[{_CJK}）》”])([,;:?!])")
-_HALF_BEFORE_CJK = re.compile(rf"(?<![0-9])([,;:?!])(?=[{_CJK}])")
-# A full stop after Chinese (not a decimal point or an abbreviation's dot).
-_PERIOD_AFTER_CJK = re.compile(rf"(?<=[{_CJK}）》”])\.(?![0-9])")
-_DOUBLED = re.compile(r"([，。、；：？！])\1+")
-_PARENS_WITH_CJK = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
-_STRAIGHT_QUOTES = re.compile(rf'"([^"]*[{_CJK}][^"]*)"')
+_STRAIGHT_QUOTES = re.compile(rf'"([^"]*[{CJK_CHARS}][^"]*)"')
 
 
 def normalize_zh_punctuation(text: str) -> str:
     """Full-width Chinese punctuation in machine output: ``美国,中国.`` → ``美国，中国。``.
 
-    Only marks next to Chinese characters change, so numbers (``1,000``, ``1.5``) and
-    embedded Latin text keep theirs; spaces next to Chinese are dropped, doubled marks
-    collapse, and parentheses or straight quotes around Chinese become （） and “”.
+    Only marks next to Chinese characters change, by the rule the corpus matcher and the QA
+    check share (:func:`workbench.text.zh.half_width_marks`), so numbers (``1,000``, ``1.5``)
+    and embedded Latin text keep theirs; spaces next to Chinese are dropped, doubled marks
+    collapse, and straight quotes around Chinese become “”.
     Idempotent: normalising twice changes nothing more.
     """
     text = text.strip()
@@ -45,12 +38,9 @@ def normalize_zh_punctuation(text: str) -> str:
     for _ in range(8):
         before = text
         text = _SPACE_BETWEEN_CJK.sub("", text)
-        text = _PARENS_WITH_CJK.sub(r"（\1）", text)
         text = _STRAIGHT_QUOTES.sub(r"“\1”", text)
-        text = _HALF_AFTER_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
-        text = _HALF_BEFORE_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1)], text)
-        text = _PERIOD_AFTER_CJK.sub("。", text)
-        text = _DOUBLED.sub(r"\1", text)
+        text = full_width_punctuation(text)
+        text = DOUBLED_MARKS.sub(r"\1", text)
         if text == before:
             break
     return text
