@@ -36,6 +36,28 @@ def _isolated_workbench_env(tmp_path_factory, monkeypatch, _session_models_dir):
     yield
 
 
+@pytest.fixture
+def settings():
+    """The settings an entry point would resolve in this test's isolated environment."""
+    from workbench.settings import Settings
+
+    return Settings.resolve()
+
+
+def models_dir_now() -> Path:
+    """The models folder of this test's environment (its conversions are shared by the session)."""
+    from workbench.settings import Settings
+
+    return Settings.resolve().models_dir
+
+
+def output_dir_now() -> Path:
+    """The export folder of this test's environment."""
+    from workbench.settings import Settings
+
+    return Settings.resolve().output_dir
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared; skips the test (saying why) when it is not there."""
     path = SHARED.joinpath(*parts)

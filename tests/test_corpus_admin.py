@@ -308,12 +308,13 @@ def test_add_raises_input_error_for_library_callers(corpus_dir):
 def test_a_loaded_corpus_takes_in_documents_added_on_disk_since(corpus_dir):
     from workbench.align import lookup
     from workbench.corpus_search import SearchIndex
-    from workbench.ui.app import Resources
+    from workbench.pipeline import Resources
+    from workbench.settings import Settings
 
     moved = _take_out(corpus_dir, LONDON)
     corpus = OfficialCorpus.load(corpus_dir)  # as the UI holds it from start-up
     index = SearchIndex.build(corpus)
-    resources = Resources(store=None, corpus=corpus, translator=None, search_index=index)
+    resources = Resources(settings=Settings.resolve(), store=None, corpus=corpus, translator=None, search_index=index)
     assert (LONDON, "zh") not in corpus
     assert dispatch(["corpus", "add", str(moved)]) == 0
 

@@ -10,8 +10,8 @@ from tests.conftest import ROOT
 from tests.fixtures.browser import _free_port
 from workbench.corpus import OfficialCorpus
 from workbench.corpus_search import SearchIndex
-from workbench.corpus_search_panel import build_search_panel, pick_hit, run_search
 from workbench.errors import WorkbenchError
+from workbench.ui.search_panel import build_search_panel, pick_hit, run_search
 
 QA_245 = "mofcom-2025-04-16-qa-245pct"
 FOUND = "但倘若美方执意继续实质性侵害中方权益,中方将坚决反制,奉陪到底。"

@@ -59,14 +59,31 @@ def test_lemmas():
         "item", "policy", "tax", "be", "measure", "stop", "china"]
 
 
-def test_the_built_dictionary_is_cached_on_disk(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(tmp_path))
-    load_dictionary.cache_clear()
+def test_the_built_dictionary_is_cached_on_disk(tmp_path):
+    from workbench.dictionary import forget_loaded_dictionaries
+
+    forget_loaded_dictionaries()
     try:
-        built = load_dictionary()
+        built = load_dictionary(cache_dir=tmp_path / "cache")
         cached = list((tmp_path / "cache").glob("dictionary-*.pickle"))
         assert len(cached) == 1 and not list((tmp_path / "cache").glob("*.tmp"))
-        load_dictionary.cache_clear()
-        assert load_dictionary().translations("London") == built.translations("London")
+        forget_loaded_dictionaries()
+        assert load_dictionary(cache_dir=tmp_path / "cache").translations("London") == built.translations("London")
     finally:
-        load_dictionary.cache_clear()
+        forget_loaded_dictionaries()
+
+
+def test_an_edited_glossary_is_picked_up_by_every_caller(tmp_path):
+    from workbench.settings import SHIPPED_GLOSSARY
+
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text(SHIPPED_GLOSSARY.read_text(encoding="utf-8"), encoding="utf-8")
+    before = load_dictionary(glossary, cache_dir=tmp_path / "cache")
+    assert load_dictionary(glossary, cache_dir=tmp_path / "cache") is before  # built once per file state
+    with glossary.open("a", encoding="utf-8") as fh:
+        fh.write("zebra crossing\t斑马线\tUNVERIFIED test\n")
+    import os
+
+    os.utime(glossary, ns=(1, 1))  # a different modification time, as an editor's save gives
+    after = load_dictionary(glossary, cache_dir=tmp_path / "cache")
+    assert after is not before and "斑马线" in {zh for zh, _ in after.translations("zebra crossing")}

@@ -30,9 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def ui(sample_store):
     """The review app over the sample store, with the sample document open in a session."""
-    from workbench.ui.app import Resources, ReviewSession, build_app
+    from workbench.pipeline import Resources
+    from workbench.settings import Settings
+    from workbench.ui.app import ReviewSession, build_app
 
-    app = build_app(Resources(sample_store, None, None))
+    app = build_app(Resources(Settings.resolve(), sample_store, None))
     opened = call(app, "open-document", "doc-sample", ReviewSession(), {})
     return app, opened["State"]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import models_dir_now, output_dir_now
 from workbench.cli import dispatch
 from workbench.errors import FileNotFoundWorkbenchError, InputError
 from workbench.export import ExportRecord, export_records
@@ -101,7 +102,7 @@ def test_promoted_model_translates_with_both_backends(loop):
 
     held_out_en = PAIRS[HELD_OUT[0]][0]
     for backend in ("transformers", "ctranslate2"):
-        [result] = load_translator(str(promoted_model(loop["models"])), backend).translate([held_out_en])
+        [result] = load_translator(str(promoted_model(loop["models"])), backend, models_dir=models_dir_now()).translate([held_out_en])
         assert result.text and result.backend == backend
     assert any((loop["models"] / "ct2").glob("tuned--*/model.bin"))
 
@@ -183,7 +184,8 @@ def test_scores_use_chinese_tokenisation():
 
 def test_dataset_without_held_out_split_is_refused(tmp_path):
     doc = documents_in("train", 1)[0]
-    result = export_records([ExportRecord(id="1", document_id=doc, en="a", zh="甲")], "hf", "train-only")
+    result = export_records([ExportRecord(id="1", document_id=doc, en="a", zh="甲")], "hf", "train-only",
+                            output_dir=output_dir_now())
     with pytest.raises(InputError, match="no test or validation pairs"):
         load_pairs(result.path)
     with pytest.raises(FileNotFoundWorkbenchError, match="workbench export --format hf"):

@@ -15,6 +15,7 @@ import codecs
 import httpx
 import pytest
 
+from tests.conftest import models_dir_now
 from workbench import pipeline
 from workbench.corpus import OfficialCorpus
 from workbench.errors import InputError
@@ -155,7 +156,7 @@ def tiny_translator(tiny_model, tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WORKBENCH_MODELS_DIR", str(tmp_path_factory.mktemp("models")))
-        return load_translator(str(tiny_model), "transformers")
+        return load_translator(str(tiny_model), "transformers", models_dir=models_dir_now())
 
 
 def test_server_refuses_uploads_of_other_types_or_over_the_limit(start_app, tmp_path):

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from tests.conftest import DEMO_ARTICLE
+from tests.conftest import DEMO_ARTICLE, output_dir_now
 from tests.fixtures.store import sample_document
 from workbench import pipeline
 from workbench.errors import ConflictError, InputError
+from workbench.settings import Settings
 
 
 def test_article_without_model_becomes_a_reviewable_document(store):
@@ -113,7 +114,7 @@ def test_char_diff(before, after, expected):
 
 
 def test_article_with_the_tiny_model_stores_mt_with_its_identity(store, tiny_model):
-    translator, reason = pipeline.load_translator_or_none(str(tiny_model), "transformers", store=store)
+    translator, reason = pipeline.load_translator_or_none(Settings.resolve({"model": str(tiny_model), "backend": "transformers"}), store=store)
     assert reason is None
     done = []
     doc_id = pipeline.process_article("China will review export applications.\nThe talks went well.", store=store,
@@ -130,7 +131,7 @@ def test_article_with_the_tiny_model_stores_mt_with_its_identity(store, tiny_mod
 
 
 def test_unloadable_model_is_reported_not_raised(tmp_path):
-    translator, reason = pipeline.load_translator_or_none(str(tmp_path / "missing-model"))
+    translator, reason = pipeline.load_translator_or_none(Settings.resolve({"model": str(tmp_path / "missing-model")}))
     assert translator is None and reason
 
 
@@ -207,17 +208,18 @@ def test_export_document_writes_the_approved_segments(sample_store):
                          base_revision=0)
     pipeline.save_review(sample_store, rows[1].segment.id, action="edit", text="草稿。", reviewer="ana",
                          base_revision=0)
-    result = pipeline.export_document(sample_store, "doc-sample", "jsonl")
+    result = pipeline.export_document(sample_store, "doc-sample", "jsonl", output_dir=output_dir_now())
     lines = [json.loads(line) for line in result.path.read_text(encoding="utf-8").splitlines()]
     assert [(r["translation"]["en"], r["translation"]["zh"]) for r in lines] == [(rows[0].segment.text, "定稿。")]
-    everything = pipeline.export_document(sample_store, "doc-sample", "tmx", approved_only=False)
+    everything = pipeline.export_document(sample_store, "doc-sample", "tmx", output_dir=output_dir_now(),
+                                          approved_only=False)
     assert everything.records == 2 and everything.path != result.path
     with pytest.raises(InputError, match="unknown download format"):
-        pipeline.export_document(sample_store, "doc-sample", "hf")
+        pipeline.export_document(sample_store, "doc-sample", "hf", output_dir=output_dir_now())
 
 
 def test_official_terms_are_enforced_when_an_article_is_translated(store, tiny_model):
-    translator, _ = pipeline.load_translator_or_none(str(tiny_model), "transformers", store=store)
+    translator, _ = pipeline.load_translator_or_none(Settings.resolve({"model": str(tiny_model), "backend": "transformers"}), store=store)
     sentence = "China will review applications for the export of controlled items."
     assert "管制物项" not in translator.translate([sentence])[0].text  # random weights never say it unprompted
     doc_id = pipeline.process_article(f"{sentence}\nThe talks went well.", store=store, translator=translator,

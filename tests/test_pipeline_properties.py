@@ -19,11 +19,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import output_dir_now as output_root
 from workbench import pipeline
 from workbench.cli import dispatch
 from workbench.corpus import OfficialCorpus
 from workbench.errors import InputError
-from workbench.export.paths import output_root
 from workbench.store import Store
 
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789中国商务部关税稀土éü🚢$%-'\"(),;"

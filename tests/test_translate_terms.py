@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import models_dir_now
 from workbench.translate import load_translator
 from workbench.translate.postprocess import normalize_zh_punctuation
 
@@ -16,7 +17,7 @@ def _models_dir(tmp_path_factory, monkeypatch):
 
 
 def test_transformers_decoding_puts_a_required_term_in(tiny_model):
-    translator = load_translator(str(tiny_model), "hf")
+    translator = load_translator(str(tiny_model), "hf", models_dir=models_dir_now())
     term = "管制物项"
     plain = translator.translate([SOURCE])[0]
     assert term not in plain.text  # so the term below comes from enforcement, not chance
@@ -27,7 +28,7 @@ def test_transformers_decoding_puts_a_required_term_in(tiny_model):
 
 
 def test_transformers_enforces_several_multi_piece_terms(tiny_model):
-    translator = load_translator(str(tiny_model), "hf")
+    translator = load_translator(str(tiny_model), "hf", models_dir=models_dir_now())
     terms = ["商务部", "不可靠实体清单"]
     assert any(len(translator.backend.term_tokens(t)) > 1 for t in terms)  # exercises forced continuation
     result = translator.translate([SOURCE], required_terms=[terms])[0]
@@ -35,7 +36,7 @@ def test_transformers_enforces_several_multi_piece_terms(tiny_model):
 
 
 def test_ctranslate2_picks_the_hypothesis_with_the_term(tiny_model):
-    translator = load_translator(str(tiny_model), "ct2")
+    translator = load_translator(str(tiny_model), "ct2", models_dir=models_dir_now())
     backend = translator.backend
     source = backend.source_tokens(SOURCE)
     nbest = backend.generate([source], max_new_tokens=backend.max_new_tokens(len(source)), min_new_tokens=1,
@@ -52,6 +53,6 @@ def test_ctranslate2_picks_the_hypothesis_with_the_term(tiny_model):
 
 
 def test_ctranslate2_flags_a_term_no_hypothesis_has(tiny_model):
-    translator = load_translator(str(tiny_model), "ct2")
+    translator = load_translator(str(tiny_model), "ct2", models_dir=models_dir_now())
     result = translator.translate([SOURCE], required_terms=[["不可靠实体清单工作机制"]])[0]
     assert "term-missing" in result.flags

@@ -2,9 +2,12 @@
 
 Each subcommand lives in :mod:`workbench.commands` as a module with ``add_parser`` (it
 registers arguments and sets ``func``); modules import their heavy dependencies inside
-``func`` so that ``workbench --help`` stays fast. Errors a user can fix are
-:class:`~workbench.errors.WorkbenchError`: they are caught here, once, and printed as one
-line; the library itself never exits.
+``func`` so that ``workbench --help`` stays fast. The settings (flags > environment >
+config file > defaults) are resolved here, once, into a
+:class:`~workbench.settings.Settings` that ``func(args, settings)`` receives; each ``func``
+calls one function of :mod:`workbench.pipeline` and prints its result. Errors a user can fix
+are :class:`~workbench.errors.WorkbenchError`: they are caught here, once, and printed as
+one line; the library itself never exits.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.settings import Settings
 
 # Subcommand modules, in the order --help lists them.
 COMMAND_MODULES = (
@@ -30,6 +34,7 @@ COMMAND_MODULES = (
     "export",
     "finetune",
     "serve",
+    "settings",
 )
 
 
@@ -43,13 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"workbench.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name == f"workbench.commands.{name}":
-                continue  # not built yet in this checkout
-            raise
-        module.add_parser(subparsers)
+        # A command that fails to import is a broken install: fail loudly, never drop it from --help.
+        importlib.import_module(f"workbench.commands.{name}").add_parser(subparsers)
     return parser
 
 
@@ -61,7 +61,7 @@ def dispatch(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        result = args.func(args)
+        result = args.func(args, Settings.from_argparse(args))
     except WorkbenchError as err:
         print(f"workbench: error: {err}", file=sys.stderr)
         return 2

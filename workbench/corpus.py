@@ -132,14 +132,14 @@ class CorpusPaths:
 
 
 def corpus_paths(directory: str | Path | None = None) -> CorpusPaths:
-    """The folders of the corpus at ``directory`` (default: setting ``corpus_dir``).
+    """The folders of the corpus at ``directory`` (default: the corpus shipped in ``corpora/``).
 
     ``directory`` may be the corpus folder holding ``official/`` or a bare folder of
     documents; either way old versions go to a ``versions/`` folder beside the documents'.
     """
-    from workbench.config import path_setting
+    from workbench.settings import SHIPPED_CORPUS
 
-    root = Path(directory) if directory else path_setting("corpus_dir")
+    root = Path(directory) if directory else SHIPPED_CORPUS
     if (root / "official").is_dir():
         return CorpusPaths(root / "official", root / "versions")
     return CorpusPaths(root, root / "versions")
@@ -189,13 +189,22 @@ class OfficialCorpus:
         for doc in documents:
             self.add(doc)
 
+    @property
+    def glossary(self) -> Path:
+        """The term base that goes with this corpus: ``glossary.tsv`` in its folder, else the shipped one."""
+        from workbench.settings import SHIPPED_GLOSSARY
+
+        if self.paths is not None and (self.paths.versions.parent / "glossary.tsv").is_file():
+            return self.paths.versions.parent / "glossary.tsv"
+        return SHIPPED_GLOSSARY
+
     @classmethod
     def load(cls, directory: str | Path | None = None) -> OfficialCorpus:
         """Load every ``*.txt`` under ``<corpus dir>/official`` (default: the project's ``corpora/``)."""
         paths = corpus_paths(directory)
         folder = paths.official
         if not folder.is_dir():
-            raise CorpusError(f"corpus folder {folder} not found; set WORKBENCH_CORPUS to the folder holding official/")
+            raise CorpusError(f"corpus folder {folder} not found; set WORKBENCH_CORPUS (--corpus-dir) to the folder holding official/")
         files = sorted(folder.glob("*.txt"))
         corpus = cls([parse_document(p.read_text(encoding="utf-8"), path=p) for p in files], paths=paths)
         corpus._stamps = {p: _stamp(p) for p in files}

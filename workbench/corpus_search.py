@@ -253,15 +253,8 @@ def mark_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_C
     return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
 
 
-def default_index_path() -> Path:
-    """Where the CLI keeps its search index: beside the workbench database (setting ``db``)."""
-    from workbench.config import path_setting
-
-    return path_setting("db").parent / "corpus-search.sqlite"
-
-
-def open_index(corpus: OfficialCorpus, path: str | Path | None = None) -> SearchIndex:
-    """The search index at ``path`` (default :func:`default_index_path`), synced with ``corpus``."""
-    index = SearchIndex(path or default_index_path())
+def open_index(corpus: OfficialCorpus, path: str | Path) -> SearchIndex:
+    """The search index at ``path`` (the CLI's is ``Settings.search_index``), synced with ``corpus``."""
+    index = SearchIndex(path)
     index.sync(corpus)
     return index

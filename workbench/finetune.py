@@ -1,6 +1,6 @@
 """Fine-tune MarianMT on reviewed pairs, and promote the result only if it is not worse.
 
-    report = finetune(FinetuneConfig(dataset=..., base=..., output=Path("models/tuned")))
+    report = finetune(FinetuneConfig(dataset=..., base=..., output=Path("models/tuned"), models_dir=Path("models")))
 
 Stages, each a function: :func:`load_pairs` reads an HF export (``workbench export
 --format hf``); :func:`train` runs a plain PyTorch loop over its ``train`` split and saves
@@ -9,7 +9,7 @@ model and tokenizer; :func:`review_candidate` translates the held-out split (``t
 scores both with sacrebleu (BLEU with ``tokenize="zh"``, chrF), applies
 :func:`regression_gate`, writes ``report.json`` beside the new model and, when the gate
 passes, converts it for CTranslate2 and points ``PROMOTED`` in the models folder at it.
-:func:`promoted_model` reads that pointer back.
+:func:`workbench.settings.promoted_model` reads that pointer back.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench import __version__
-from workbench.config import path_setting
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.settings import PROMOTED_FILE, promoted_model
 from workbench.text.files import atomic_write_text
 
-POINTER_NAME = "PROMOTED"
 HELD_OUT_SPLITS = ("test", "validation")
 # Scores are compared with this slack so float noise cannot flip the gate.
 SCORE_EPSILON = 1e-9
@@ -40,6 +39,8 @@ class FinetuneConfig:
     dataset: Path
     base: str
     output: Path
+    # Where PROMOTED and the CTranslate2 conversion of a promoted model go.
+    models_dir: Path
     epochs: int = 1
     max_steps: int | None = None
     batch_size: int = 8
@@ -239,7 +240,7 @@ def regression_gate(base: Scores, candidate: Scores) -> GateDecision:
 
 
 def review_candidate(base: str, candidate: Path, heldout_split: str, heldout: Sequence[Pair], *,
-                     beam: int = 4, models_dir: Path | None = None, training: TrainingSummary | None = None,
+                     models_dir: Path, beam: int = 4, training: TrainingSummary | None = None,
                      dataset: str = "") -> FinetuneReport:
     """Score base and candidate on ``heldout``, gate, write ``report.json``; promote if passed.
 
@@ -258,7 +259,7 @@ def review_candidate(base: str, candidate: Path, heldout_split: str, heldout: Se
     write_report(report, candidate / "report.json")
     if decision.promote:
         try:
-            convert_for_ctranslate2(candidate)
+            convert_for_ctranslate2(candidate, models_dir)
         except BaseException:
             report.promoted = False
             write_report(report, candidate / "report.json")
@@ -272,41 +273,29 @@ def write_report(report: FinetuneReport, path: Path) -> None:
     atomic_write_text(path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
 
-def convert_for_ctranslate2(model_dir: Path) -> Path:
-    """The CTranslate2 (int8) folder for a Transformers model folder, converting it if needed."""
+def convert_for_ctranslate2(model_dir: Path, models_dir: Path) -> Path:
+    """The CTranslate2 (int8) folder for a Transformers model folder (kept under ``models_dir``), converting it if needed."""
     from workbench.translate.ct2 import converted_model
     from workbench.translate.resolve import resolve_model
 
-    return converted_model(resolve_model(str(model_dir)))
+    return converted_model(resolve_model(str(model_dir)), models_dir)
 
 
 # --- promotion ------------------------------------------------------------------------------
 
-def promote(model_dir: Path, models_dir: Path | None = None) -> Path:
+def promote(model_dir: Path, models_dir: Path) -> Path:
     """Point ``PROMOTED`` in the models folder at ``model_dir``; returns the pointer file.
 
     The pointer holds the folder relative to the models folder when it lies inside it,
     so the models folder can be moved as a whole.
     """
-    models_dir = models_dir or path_setting("models_dir")
     models_dir.mkdir(parents=True, exist_ok=True)
     target = model_dir.resolve()
     root = models_dir.resolve()
     recorded = target.relative_to(root) if target.is_relative_to(root) else target
-    pointer = models_dir / POINTER_NAME
+    pointer = models_dir / PROMOTED_FILE
     atomic_write_text(pointer, f"{recorded.as_posix()}\n")
     return pointer
-
-
-def promoted_model(models_dir: Path | None = None) -> Path | None:
-    """The model folder ``PROMOTED`` points at, or None when nothing was promoted (or it is gone)."""
-    models_dir = models_dir or path_setting("models_dir")
-    pointer = models_dir / POINTER_NAME
-    if not pointer.is_file():
-        return None
-    recorded = Path(pointer.read_text(encoding="utf-8").strip())
-    folder = recorded if recorded.is_absolute() else models_dir / recorded
-    return folder if folder.is_dir() else None
 
 
 # --- the whole loop -------------------------------------------------------------------------
@@ -319,12 +308,12 @@ def finetune(config: FinetuneConfig, progress: Callable[[int, int, float], None]
     from workbench.export.paths import publish
 
     output = config.output.resolve()
-    current = promoted_model()
+    current = promoted_model(config.models_dir)
     if current is not None and current.resolve() == output:
         # Replacing it in place would put an ungated model into use.
         raise InputError(f"{config.output} is the promoted model; give the new model another --output")
     train_pairs, heldout_split, heldout = load_pairs(config.dataset)
     with publish(output, overwrite=config.overwrite) as staging:
         summary = train(config.base, train_pairs, staging, config, progress)
-    return review_candidate(config.base, output, heldout_split, heldout, beam=config.beam,
+    return review_candidate(config.base, output, heldout_split, heldout, models_dir=config.models_dir, beam=config.beam,
                             training=summary, dataset=str(config.dataset))

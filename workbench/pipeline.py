@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 from workbench.corpus import OfficialCorpus
 from workbench.errors import InputError, ModelUnavailableError
-from workbench.ingest import CleanText, clean_text, detect_format
+from workbench.export.writer import SINGLE_FILE_FORMATS
+from workbench.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, CleanText, clean_text, detect_format
 from workbench.jsonl import iter_records
-from workbench.segment import segment_text
+from workbench.segment import DEFAULT_SEGMENTER, segment_text
+from workbench.settings import Settings
 from workbench.store import (
     DocumentRecord,
     LinkRecord,
@@ -38,8 +40,11 @@ ProgressFn = Callable[[str, int, int], None]
 ACTIONS = ("edit", "accept_mt", "use_official", "insert_official", "approve", "reject", "revert")
 FILTERS = ("all", "unreviewed", "official", "flagged")
 ORDERS = ("document", "risk")
-DOWNLOAD_FORMATS = ("jsonl", "tmx", "xliff", "parquet")  # the single-file export formats
+DOWNLOAD_FORMATS = SINGLE_FILE_FORMATS  # the export formats that write one file
 TITLE_CHARS = 100
+# What the UI accepts as an uploaded article: the ingest stage's own limits.
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
+MAX_UPLOAD_BYTES = DEFAULT_MAX_BYTES
 # Translation flags that describe how MT was made rather than a problem with it.
 INFO_FLAGS = frozenset({"cached", "passthrough", "split"})
 
@@ -85,26 +90,30 @@ def document_id_for(text: str) -> str:
     return "doc-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def load_translator_or_none(model: str | None = None, backend: str | None = None, *, store: Store | None = None):
-    """``(translator, None)``, or ``(None, reason)`` when the model cannot be loaded.
+def load_translator_or_none(settings: Settings, *, store: Store | None = None, **options):
+    """``(translator, None)`` for ``settings``' model, backend and device, or ``(None, reason)`` when it cannot be loaded.
 
-    With ``store``, translations are cached in the store's database file.
+    With ``store``, translations are cached in the store's database; ``options`` are
+    :class:`~workbench.translate.DecodingOptions` fields.
     """
     from workbench.translate import TranslationCache, load_translator
 
     try:
-        cache = TranslationCache(store.path) if store is not None else None
-        return load_translator(model=model, backend=backend, cache=cache), None
+        cache = TranslationCache(store) if store is not None else None
+        return load_translator(settings.model, settings.backend, models_dir=settings.models_dir,
+                               device=settings.device, cache=cache, **options), None
     except ModelUnavailableError as err:
         return None, str(err)
 
 
 def process_article(article: str | CleanText, *, store: Store, translator=None, corpus: OfficialCorpus | None,
-                    progress: ProgressFn | None = None, title: str | None = None) -> str:
+                    progress: ProgressFn | None = None, title: str | None = None, termbase=None) -> str:
     """Clean, segment, translate, align and store an article; returns the document id.
 
     ``article`` is pasted text (its format is detected) or an already cleaned upload. An
-    article already in the store is not processed again: its id is returned.
+    article already in the store is not processed again: its id is returned. The official
+    terms of ``termbase`` (default: the shipped glossary and the store's user terms) are
+    enforced in the MT.
     """
     report = progress or (lambda stage, done, total: None)
     clean = article if isinstance(article, CleanText) else clean_text(article or "", source_format=detect_format(article or ""))
@@ -117,11 +126,12 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
 
     translations: list[NewTranslation] = []
     if translator is not None:
-        from workbench.terms import TermBase
+        if termbase is None:
+            from workbench.terms import TermBase
 
-        termbase = TermBase.load()
-        results = translator.translate(sources, progress=lambda done, total: report("translate", done, total),
-                                       required_terms=termbase.required_for(sources))
+            termbase = TermBase.load(db=store)
+        results = translate_with_terms(translator, sources, termbase,
+                                       progress=lambda done, total: report("translate", done, total))
         problems = qa_flags([(r.source, r.text) for r in results], termbase=termbase)
         translations = [_new_translation(i, t, problems[i]) for i, t in enumerate(results)]
 
@@ -133,6 +143,8 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
         mt_texts = [t.text for t in translations] if translations else None
         links = _new_links(align_news(sources, corpus, mt=mt_texts), corpus)
         report("align", len(segments), len(segments))
+    signature = str(run_signature(translator=translator, corpus=corpus, termbase=termbase))
+    links = [dataclasses.replace(link, run_signature=signature) for link in links]
 
     store.add_document(NewDocument(
         id=doc_id,
@@ -143,9 +155,33 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
         translations=translations,
         links=links,
         metadata={"dropped_duplicates": clean.dropped_duplicates},
+        run_signature=signature,
     ))
     report("store", len(segments), len(segments))
     return doc_id
+
+
+def run_signature(*, translator=None, corpus: OfficialCorpus | None = None, termbase=None):
+    """The :class:`~workbench.signature.RunSignature` of processing an article with these parts.
+
+    The glossary is a hash of the term base's terms (user terms included); the news
+    aligner's weights a hash of its thresholds; MT the translator's identity.
+    """
+    from workbench import __version__
+    from workbench.signature import RunSignature, short_hash
+
+    weights = None
+    if corpus is not None:
+        from workbench.align import news
+
+        weights = short_hash(repr(value) for value in (news.LINK_THRESHOLD, news.EXTRA_TARGET_GAIN, news.MAX_TARGETS,
+                                                       news.TOP_DOCUMENTS, news.PARALLEL_SHARE, news.PARALLEL_ORDER))
+    glossary = None if termbase is None else short_hash(
+        "\t".join(str(part) for part in (t.en, t.zh, t.attestation, t.valid_from, t.valid_to))
+        for t in termbase.terms)
+    return RunSignature(segmenter=f"{DEFAULT_SEGMENTER}-en", segmenter_version=__version__, workbench=__version__,
+                        aligner="news" if corpus is not None else None, aligner_weights=weights,
+                        glossary=glossary, mt=translator.identity if translator is not None else None)
 
 
 def _title_from(clean: CleanText) -> str:
@@ -385,8 +421,8 @@ def import_translations(store: Store, document_id: str, lines: Iterable[str]) ->
 
 # --- export ----------------------------------------------------------------------------------------------
 
-def export_document(store: Store, document_id: str, fmt: str, *, approved_only: bool = True):
-    """Write one document's reviewed segments to a new file in the export folder; returns the ``ExportResult``.
+def export_document(store: Store, document_id: str, fmt: str, *, output_dir, approved_only: bool = True):
+    """Write one document's reviewed segments to a new file in the export folder ``output_dir`` (``ExportResult``).
 
     ``fmt`` is a single-file format (``jsonl``, ``tmx``, ``xliff``, ``parquet``); the file is
     named after the document and the time, so earlier downloads are never overwritten.
@@ -400,7 +436,8 @@ def export_document(store: Store, document_id: str, fmt: str, *, approved_only: 
         raise InputError(f"unknown download format {fmt!r}; choose one of {', '.join(DOWNLOAD_FORMATS)}")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return export_records(records_from_store(store, [document_id]), fmt, f"{document_id}-{stamp}",
-                          states=["approved"] if approved_only else None, documents=[document_id])
+                          output_dir=output_dir, states=["approved"] if approved_only else None,
+                          documents=[document_id])
 
 
 # --- diffs ----------------------------------------------------------------------------------------------
@@ -422,3 +459,407 @@ def char_diff(before: str, after: str) -> list[tuple[str, str]]:
         if op.tag == "equal":
             runs.append(("equal", before[op.src_start:op.src_end]))
     return runs
+
+
+# --- what a run works with, opened from its settings -----------------------------------------------
+
+@dataclass
+class Resources:
+    """The store, corpus, term base and (optional) translator one run works with, opened once.
+
+    The UI keeps one for its lifetime; each CLI command opens what it needs through the
+    ``open_*`` functions below. Nothing here reads the environment: everything comes from
+    the :class:`~workbench.settings.Settings` the entry point resolved.
+    """
+
+    settings: Settings
+    store: Store
+    corpus: OfficialCorpus | None
+    translator: object | None = None  # workbench.translate.Translator
+    translator_notice: str | None = None  # why there is no translator
+    search_index: object | None = None  # workbench.corpus_search.SearchIndex
+
+    def refresh_corpus(self) -> None:
+        """Take in documents added to the corpus folder since the last look, and index them."""
+        if self.corpus is not None and self.corpus.refresh() and self.search_index is not None:
+            self.search_index.sync(self.corpus)
+
+    def current_search_index(self) -> object | None:
+        """The search index, brought up to date with the corpus folder first."""
+        self.refresh_corpus()
+        return self.search_index
+
+    def termbase(self):
+        """The glossary of the corpus folder plus the user terms of the store."""
+        return open_termbase(self.settings)
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """The review store of ``settings.db`` (created and migrated unless ``read_only``)."""
+    return Store(settings.db, read_only=read_only)
+
+
+def open_corpus(settings: Settings) -> OfficialCorpus:
+    """The official corpus of ``settings.corpus_dir``."""
+    return OfficialCorpus.load(settings.corpus_dir)
+
+
+def open_termbase(settings: Settings, *, glossary: str | None = None, user_terms: bool = True):
+    """The term base: ``glossary`` (default: the corpus folder's) plus the stored user terms."""
+    from workbench.terms import TermBase
+
+    return TermBase.load(glossary or settings.glossary, db=settings.db, user_terms=user_terms)
+
+
+def open_resources(settings: Settings, *, mt: bool = True) -> Resources:
+    """Everything the review UI needs; without ``mt`` (or when the model cannot be had) no translator."""
+    from workbench.corpus_search import SearchIndex
+
+    store = open_store(settings)
+    corpus = open_corpus(settings)
+    if mt:
+        translator, notice = load_translator_or_none(settings, store=store)
+    else:
+        translator, notice = None, "It was switched off for this session (--no-mt)."
+    return Resources(settings, store, corpus, translator, notice, SearchIndex.build(corpus))
+
+
+def translate_with_terms(translator, texts: Sequence[str], termbase=None, *,
+                         progress: Callable[[int, int], None] | None = None) -> list:
+    """Translate ``texts``, enforcing the official terms ``termbase`` finds in each (None: no enforcement).
+
+    The one place term enforcement is wired: articles, batch jobs and look-ups all come here.
+    """
+    required = termbase.required_for(texts) if termbase is not None else None
+    return translator.translate(list(texts), progress=progress, required_terms=required)
+
+
+# --- command-line jobs: each CLI command is a thin shell over one of these ------------------------------
+
+def read_article_file(path: str, *, lang: str = "en", max_bytes: int | None = None, keep_duplicates: bool = False,
+                      split_semicolons: bool = False, segmenter: str | None = None):
+    """Clean and segment an article file; returns ``(segments, dropped_duplicate_paragraphs)``."""
+    from workbench.ingest import DEFAULT_MAX_BYTES, read_article
+
+    article = read_article(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, keep_duplicates=keep_duplicates)
+    options = {"segmenter": segmenter} if segmenter else {}
+    return segment_text(article.text, lang, split_semicolons=split_semicolons, **options), article.dropped_duplicates
+
+
+def read_upload(path: str):
+    """An uploaded article file, cleaned (:class:`~workbench.ingest.CleanText`)."""
+    from workbench.ingest import read_article
+
+    return read_article(path)
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """What ``workbench translate`` found to do and did: segments in scope, already done, the run's result."""
+
+    total: int
+    pending: int
+    output: object  # pathlib.Path
+    result: object | None  # workbench.translate.batch.BatchResult; None when nothing was pending
+    seconds: float = 0.0
+
+
+def translate_files(settings: Settings, inputs: Sequence[str], output: str, *, column: str = "text",
+                    shard: str | None = None, terms: bool = True, progress_bar=None, **options) -> BatchJob:
+    """Translate every segment of ``inputs`` into the JSONL file ``output``, resumably.
+
+    ``options`` are :class:`~workbench.translate.DecodingOptions` fields (beam, batch_size, …);
+    ``progress_bar(total)`` returns a context manager with ``update(n)`` (e.g. tqdm).
+    """
+    import time
+    from contextlib import nullcontext
+    from pathlib import Path
+
+    from workbench.translate import load_translator
+    from workbench.translate.backend import DecodingOptions
+    from workbench.translate.batch import (
+        completed_ids,
+        in_shard,
+        parse_shard,
+        read_inputs,
+        translate_to_jsonl,
+    )
+
+    part = parse_shard(shard) if shard else None
+    segments = read_inputs(inputs, column)
+    if part:
+        segments = [s for s in segments if in_shard(s.id, *part)]
+    target = Path(output)
+    pending = len(segments) - len(completed_ids(target) & {s.id for s in segments})
+    if pending == 0:
+        return BatchJob(len(segments), 0, target, None)
+    decoding = DecodingOptions.from_options(**options)
+    translator = load_translator(settings.model, settings.backend, models_dir=settings.models_dir,
+                                 device=settings.device, **decoding.to_dict())
+    termbase = open_termbase(settings) if terms else None
+    started = time.monotonic()
+    with (progress_bar(pending) if progress_bar else nullcontext()) as bar:
+        result = translate_to_jsonl(segments, target, lambda texts: translate_with_terms(translator, texts, termbase),
+                                    batch_size=decoding.batch_size, on_batch=bar.update if bar else None)
+    return BatchJob(len(segments), pending, target, result, time.monotonic() - started)
+
+
+def evaluate_translations(hypotheses_path: str, references_path: str) -> list:
+    """BLEU (``tokenize=zh``) and chrF of a hypothesis file against a reference file, with signatures."""
+    from workbench.translate.evaluate import read_lines, score_corpus
+
+    return score_corpus(read_lines(hypotheses_path, ("translation",)),
+                        read_lines(references_path, ("reference", "translation", "text")))
+
+
+def machine_translations(settings: Settings | None, sentences: Sequence[str], *, src_lang: str = "en",
+                         tgt_lang: str = "zh") -> tuple[list[str] | None, str, str | None]:
+    """MT for the aligner's signal: ``(translations, mt_source, notice)``; no MT when ``settings`` is None.
+
+    ``mt_source`` names where the MT came from for the alignment signature (``none`` or the
+    translator's model); ``notice`` says why there is none, for the user.
+    """
+    if settings is None or not sentences:
+        return None, "none", None
+    if (src_lang, tgt_lang) != ("en", "zh"):
+        return None, "none", f"no MT engine for {src_lang}→{tgt_lang}; aligning without MT (give --mt FILE to use MT)"
+    try:
+        translator, notice = load_translator_or_none(settings)
+    except ImportError:
+        return None, "none", "the translation engine is not installed; aligning without MT"
+    if translator is None:
+        return None, "none", f"{notice} — aligning without MT"
+    return [t.text for t in translator.translate(list(sentences))], f"engine:{translator.backend.source.id}", None
+
+
+@dataclass(frozen=True)
+class AlignmentRun:
+    """What ``workbench align`` produced: beads (parallel files) or links (an article), and what to tell the user."""
+
+    beads: list | None
+    records: list[dict]
+    notes: tuple[str, ...]
+    signature: str
+
+
+def align_files(settings: Settings, src: str, tgt: str | None = None, *, mode: str = "auto", src_lang: str = "en",
+                tgt_lang: str = "zh", presplit: bool = False, mt_file: str | None = None, use_mt: bool = True,
+                gaps: bool = False, reference: str = "auto") -> AlignmentRun:
+    """Align a document with its translation (``tgt`` given), or an article with the official corpus.
+
+    Modes: ``parallel`` (in order: against ``tgt``, or against corpus document ``reference``),
+    ``news`` (each sentence and quote against the corpus) and ``auto`` (parallel when ``tgt``
+    is given; for an article, news unless it reads as a translation of one document).
+    """
+    from workbench.align import align_article, align_parallel, join_sentences, parallel_signature
+    from workbench.align.mt import read_lines, read_mt_file
+
+    if mt_file and not use_mt:
+        raise InputError("--mt and --no-mt contradict each other; give one of them")
+    if tgt is not None and mode == "news":
+        raise InputError("news mode links an article against the corpus; drop TGT or use --mode parallel")
+
+    def sentences(path: str, lang: str) -> list[str]:
+        return read_lines(path) if presplit else [s.text for s in read_article_file(path, lang=lang)[0]]
+
+    src_sentences = sentences(src, src_lang if tgt is not None else "en")
+    notes: list[str] = []
+    if mt_file:
+        mt, mt_source = read_mt_file(mt_file, len(src_sentences)), "file"
+    else:
+        mt, mt_source, notice = machine_translations(settings if use_mt else None, src_sentences,
+                                                     src_lang=src_lang if tgt is not None else "en",
+                                                     tgt_lang=tgt_lang if tgt is not None else "zh")
+        notes += [notice] if notice else []
+    if tgt is not None:
+        tgt_sentences = sentences(tgt, tgt_lang)
+        beads = align_parallel(src_sentences, tgt_sentences, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, gaps=gaps)
+        signature = str(parallel_signature(mt_source=mt_source, gaps=gaps))
+        records = [{**bead.to_dict(), "src_text": join_sentences(src_sentences, bead.src, src_lang),
+                    "tgt_text": join_sentences(tgt_sentences, bead.tgt, tgt_lang), "signature": signature}
+                   for bead in beads]
+        return AlignmentRun(beads, records, tuple(notes), signature)
+    corpus = open_corpus(settings)
+    links, parallel_doc = align_article(src_sentences, corpus, mt=mt, reference=reference, mode=mode)
+    if parallel_doc is not None and mode == "auto":
+        notes.append(f"the article reads as a translation of {parallel_doc}; aligned in parallel mode")
+    signature = str(parallel_signature(mt_source=mt_source, gaps=False)) if parallel_doc else f"news|mt:{mt_source}"
+    return AlignmentRun(None, [link.to_dict() for link in links], tuple(notes), signature)
+
+
+def lookup_official(settings: Settings, text: str, *, top: int = 5, use_mt: bool = True) -> tuple[list, str | None]:
+    """The official sentences that best render ``text``: ``(hits, notice)``."""
+    from workbench.align import lookup
+
+    corpus = open_corpus(settings)
+    mt, _source, notice = machine_translations(settings if use_mt and text.strip() else None, [text])
+    return lookup(text, corpus, top_k=top, mt=mt[0] if mt else None), notice
+
+
+def evaluate_alignment(gold: str, pred: str, *, src_units: str | None = None, tgt_units: str | None = None) -> dict:
+    """Strict/lax P/R/F1, sentence exact match and no-counterpart scores of predicted against gold beads."""
+    from workbench.align.evaluate import evaluate_folders
+
+    return evaluate_folders(gold, pred, src_units=src_units, tgt_units=tgt_units)
+
+
+def qa_file(settings: Settings, path: str, *, group_by: str | None = None, glossary: str | None = None) -> tuple[list, int]:
+    """QA reports for every line of a batch-translation JSONL file: ``(reports, failed_lines)``."""
+    from workbench.qa.batch import qa_batch, read_batch
+
+    segments, failed = read_batch(path, group_by=group_by)
+    return qa_batch(segments, termbase=open_termbase(settings, glossary=glossary)), failed
+
+
+def export_store(settings: Settings, fmt: str, output: str, *, states: Sequence[str] | None = None,
+                 documents: Sequence[str] | None = None, overwrite: bool = False, check_only: bool = False):
+    """Export reviewed segments of the store to ``output`` inside the export folder (``ExportResult``).
+
+    With ``check_only`` the output path is only checked (it must lie inside the export folder).
+    """
+    from workbench.export import export_records
+    from workbench.export.paths import confined_path
+    from workbench.export.source import records_from_store
+
+    confined_path(output, settings.output_dir)
+    if check_only:
+        return None
+    with open_store(settings, read_only=True) as store:
+        records = records_from_store(store, documents)
+    return export_records(records, fmt, output, output_dir=settings.output_dir, states=states, documents=documents,
+                          overwrite=overwrite)
+
+
+def finetune_model(settings: Settings, *, dataset: str, output: str, base: str | None = None,
+                   progress: Callable[[int, int, float], None] | None = None, **options):
+    """Fine-tune on an HF export and promote the result only if not worse (``FinetuneReport``).
+
+    ``dataset`` is a folder, or a name inside the export folder as ``workbench export`` prints it;
+    ``options`` are :class:`~workbench.finetune.FinetuneConfig` fields.
+    """
+    from pathlib import Path
+
+    from workbench.finetune import FinetuneConfig, finetune
+
+    folder = Path(dataset).expanduser()
+    if not folder.exists() and not folder.is_absolute():
+        folder = settings.output_dir / folder
+    config = FinetuneConfig(dataset=folder, base=base or settings.model, output=Path(output).expanduser(),
+                            models_dir=settings.models_dir, **options)
+    return finetune(config, progress)
+
+
+def promoted_model(settings: Settings):
+    """The promoted model folder, if any."""
+    from workbench.settings import promoted_model as read_pointer
+
+    return read_pointer(settings.models_dir)
+
+
+def converted_model_for(settings: Settings, model_dir) -> object:
+    """The CTranslate2 folder of a Transformers model folder, converting it if needed."""
+    from workbench.finetune import convert_for_ctranslate2
+
+    return convert_for_ctranslate2(model_dir, settings.models_dir)
+
+
+# --- the official corpus ---------------------------------------------------------------------------------
+
+def corpus_document(settings: Settings, doc_id: str, lang: str = "zh", version: str | None = None):
+    """``(document, current)``: a corpus document (an earlier ``version`` if given) and its current version."""
+    corpus = open_corpus(settings)
+    current = corpus.get(doc_id, lang)
+    return (corpus.get_version(doc_id, lang, version) if version else current), current
+
+
+def _with_live_indexes(settings: Settings, work: Callable):
+    """Run ``work(corpus, indexes)`` with the on-disk search index synced, so an add updates it in place."""
+    from workbench.corpus_search import open_index
+
+    corpus = open_corpus(settings)
+    indexes = [open_index(corpus, settings.search_index)]
+    try:
+        return work(corpus, indexes)
+    finally:
+        for index in indexes:
+            index.close()
+
+
+def add_corpus_files(settings: Settings, paths: Sequence[str], meta, *, force: bool = False,
+                     on_result: Callable | None = None) -> list:
+    """Add each file as a corpus document (``meta``: :class:`~workbench.corpus_admin.Metadata`); the ``AddResult``s.
+
+    ``on_result(result)`` is called as each file is added, so a failure later still reports the earlier ones.
+    """
+    from workbench.corpus_admin import add_document, read_document
+
+    if len(paths) > 1 and (meta.id or meta.pair):
+        raise InputError("--id and --pair name one document; add the files one at a time")
+
+    def work(corpus, indexes):
+        results = []
+        for path in paths:
+            results.append(add_document(corpus, read_document(path, meta), force=force, indexes=indexes))
+            if on_result:
+                on_result(results[-1])
+        return results
+
+    return _with_live_indexes(settings, work)
+
+
+def import_corpus_folder(settings: Settings, folder: str, *, force: bool = False):
+    """Add every document file of ``folder`` to the corpus (:class:`~workbench.corpus_admin.ImportSummary`)."""
+    from workbench.corpus_admin import import_folder
+
+    return _with_live_indexes(settings, lambda corpus, indexes: import_folder(corpus, folder, force=force,
+                                                                              indexes=indexes))
+
+
+def check_corpus(settings: Settings) -> list:
+    """Every problem of the corpus folder (:class:`~workbench.corpus_admin.Finding`)."""
+    from workbench.corpus_admin import check_corpus as check
+
+    return check(settings.corpus_dir)
+
+
+def search_corpus(settings: Settings, query: str, **filters) -> list:
+    """Ranked full-text hits for ``query`` (filters: ``lang``, ``date_from``, ``date_to``, ``issuer``, ``top``)."""
+    from workbench.corpus_search import open_index
+    from workbench.corpus_search import search_corpus as search
+
+    index = open_index(open_corpus(settings), settings.search_index)
+    try:
+        return search(index, query, **filters)
+    finally:
+        index.close()
+
+
+def search_index(index, query: str, **filters) -> list:
+    """Ranked hits for ``query`` in an open search index (the UI keeps one for its lifetime)."""
+    from workbench.corpus_search import search_corpus as search
+
+    return search(index, query, **filters)
+
+
+def parse_date(value: str) -> str | None:
+    """``YYYY-MM-DD`` (also ``YYYY/M/D``, ``YYYY年M月D日``) as an ISO date, or None when it is not a date."""
+    from workbench.corpus_admin import parse_date as parse
+
+    return parse(value)
+
+
+# --- the review UI's reads --------------------------------------------------------------------------------
+
+def list_documents(store: Store) -> list:
+    """Every stored document, newest first, with its review progress."""
+    return store.list_documents()
+
+
+def has_document(store: Store, document_id: str) -> bool:
+    """Whether the store holds ``document_id``."""
+    return store.has_document(document_id)
+
+
+def revisions(store: Store, segment_id: int) -> list:
+    """The full review history of a segment, oldest first."""
+    return store.revisions(segment_id)

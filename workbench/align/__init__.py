@@ -37,7 +37,7 @@ from workbench.text.zh import normalise_zh
 if TYPE_CHECKING:
     from workbench.align.news import NewsIndex
 
-__all__ = ["align_parallel", "align_news", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
+__all__ = ["align_article", "align_parallel", "align_news", "join_sentences", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
            "AlignmentSignature", "format_bead", "parse_beads", "parallel_signature"]
 
 LANGUAGES = ("en", "zh")
@@ -89,7 +89,8 @@ def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: boo
     return AlignmentSignature("parallel-gaps" if gaps else "parallel", tuple(signals), MAX_BEAD, mt_source)
 
 
-def _join(sentences: Sequence[str], ids: Sequence[int], lang: str) -> str:
+def join_sentences(sentences: Sequence[str], ids: Sequence[int], lang: str) -> str:
+    """The sentences ``ids`` as one text: Chinese run together, English with spaces."""
     return ("" if lang == "zh" else " ").join(sentences[i] for i in ids)
 
 
@@ -100,12 +101,12 @@ def _with_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: 
         return bead
     from workbench.align.signals import shared_ngrams
 
-    src_text, tgt_text = _join(src, bead.src, src_lang), _join(tgt, bead.tgt, tgt_lang)
+    src_text, tgt_text = join_sentences(src, bead.src, src_lang), join_sentences(tgt, bead.tgt, tgt_lang)
     _, parts = features.span_scores(bead.src[0], len(bead.src), np.array([bead.tgt[0]]), len(bead.tgt))
     en_text, zh_text = (src_text, tgt_text) if src_lang == "en" else (tgt_text, src_text)
     terms = tuple(dictionary.match(en_text, normalise_zh(zh_text))) if dictionary and src_lang != tgt_lang else ()
     numbers = tuple(sorted(matching_values(_numbers(src_text, src_lang), _numbers(tgt_text, tgt_lang))))
-    ngrams = shared_ngrams(_join(mt, bead.src, tgt_lang), tgt_text, tgt_lang) if mt is not None else ()
+    ngrams = shared_ngrams(join_sentences(mt, bead.src, tgt_lang), tgt_text, tgt_lang) if mt is not None else ()
     src_len = float(features.src_len[list(bead.src)].sum())
     tgt_len = float(features.tgt_len[list(bead.tgt)].sum())
     ratio = tgt_len / (src_len * features.ratio) if src_len else 0.0
@@ -124,7 +125,7 @@ def news_index(corpus: OfficialCorpus, dictionary: BilingualDictionary | None = 
     """
     from workbench.align.news import NewsIndex
 
-    dictionary = dictionary or load_dictionary()
+    dictionary = dictionary or load_dictionary(corpus.glossary)
     index = _INDEXES.get(corpus)
     if index is None or index.dictionary is not dictionary:
         index = _INDEXES[corpus] = NewsIndex(dictionary)
@@ -179,3 +180,40 @@ def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None 
         return []
     return lookup_unit(unit, index, top_k)
 
+
+ARTICLE_MODES = ("auto", "news", "parallel")
+
+
+def align_article(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence[str] | None = None,
+                  reference: str = "auto", mode: str = "auto") -> tuple[list[NewsLink], str | None]:
+    """Link an English article to the official corpus; returns ``(links, parallel_doc_id)``.
+
+    * ``news``: each sentence and quote linked on its own (:func:`align_news`).
+    * ``parallel``: the article is aligned in order against document ``reference`` (a
+      document id), as a translation of it.
+    * ``auto``: news links first; when most sentences link in order into one document the
+      article reads as its translation, and it is re-aligned in parallel against it.
+
+    ``parallel_doc_id`` names the document aligned against in parallel (None in news mode).
+    Parallel results come as one :class:`NewsLink` per bead that holds English, so both
+    modes give the same shape.
+    """
+    from workbench.align.news import parallel_reference
+
+    if mode not in ARTICLE_MODES:
+        raise InputError(f"unknown alignment mode {mode!r}; use one of {', '.join(ARTICLE_MODES)}")
+    if mode == "parallel":
+        if reference == "auto":
+            raise InputError("parallel mode aligns against one document; name it with --reference DOC_ID")
+        doc_id = reference
+    else:
+        links = align_news(sentences, corpus, mt=mt, reference=reference)
+        doc_id = parallel_reference(links, len(sentences)) if mode == "auto" else None
+        if doc_id is None:
+            return links, None
+    official = [s.text for s in corpus.get(doc_id, "zh").sentences]
+    beads = align_parallel(sentences, official, mt=mt)
+    # An official sentence the article leaves out has no English segment to report.
+    return [NewsLink(bead.src, join_sentences(sentences, bead.src, "en"), None, doc_id if bead.tgt else None,
+                     bead.tgt, join_sentences(official, bead.tgt, "zh"), bead.score, bead.evidence)
+            for bead in beads if bead.src], doc_id

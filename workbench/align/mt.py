@@ -1,7 +1,7 @@
-"""Where machine translations for the MT signal come from: a file, or the translation engine.
+"""Machine translations for the MT signal read from a file, and pre-split sentence files.
 
-The engine is optional: when it cannot be loaded the aligner scores without MT, and the
-caller gets a one-line notice saying so.
+MT from the translation engine comes through :func:`workbench.pipeline.machine_translations`,
+which the aligner never calls itself: the aligner takes MT as plain strings.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.errors import FileNotFoundWorkbenchError, InputError, ModelUnavailableError
+from workbench.errors import FileNotFoundWorkbenchError, InputError
 
 
 def read_mt_file(path: str | Path, expected_lines: int) -> list[str]:
@@ -27,32 +27,6 @@ def check_mt_lines(mt: Sequence[str], expected_lines: int, name: str = "mt") -> 
     if len(mt) != expected_lines:
         raise InputError(f"{name} has {len(mt)} lines but the source has {expected_lines} sentences; "
                          "give one translation per source line")
-
-
-def engine_translations(sentences: Sequence[str], *, src_lang: str = "en",
-                        tgt_lang: str = "zh") -> tuple[list[str] | None, str | None]:
-    """Translations of ``sentences`` by the configured engine, or ``(None, notice)`` when there is none.
-
-    The engine translates English into Chinese only; other directions get the notice.
-    """
-    if (src_lang, tgt_lang) != ("en", "zh"):
-        return None, f"no MT engine for {src_lang}→{tgt_lang}; aligning without MT (give --mt FILE to use MT)"
-    try:
-        from workbench.translate import load_translator
-
-        translator = load_translator()
-        return [t.text for t in translator.translate(list(sentences))], None
-    except ImportError:
-        return None, "the translation engine is not installed; aligning without MT"
-    except ModelUnavailableError as err:
-        return None, f"{err} — aligning without MT"
-
-
-def engine_name() -> str:
-    """The configured model's name, for alignment signatures."""
-    from workbench.config import setting
-
-    return f"engine:{setting('model')}"
 
 
 def read_lines(path: str | Path) -> list[str]:

@@ -5,18 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
 from workbench.commands import formatter
-
-if TYPE_CHECKING:
-    from workbench.corpus import OfficialCorpus
-    from workbench.corpus_search import SearchIndex
+from workbench.settings import Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("corpus", help="list, show and manage official documents", formatter_class=formatter())
-    p.add_argument("--corpus-dir", default=None, help="corpus folder (env WORKBENCH_CORPUS; default corpora/)")
+    Settings.register_argparse_arguments(p, ("corpus_dir", "db"))
     sub = p.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
 
     ls = sub.add_parser("list", help="id, date, title and sentence count of every document", formatter_class=formatter())
@@ -66,11 +62,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     search.set_defaults(func=run_search)
 
 
-def run_list(args: argparse.Namespace) -> int:
-    from workbench.corpus import OfficialCorpus
+def run_list(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
 
-    corpus = OfficialCorpus.load(args.corpus_dir)
-    for doc in corpus.documents(args.lang):
+    for doc in pipeline.open_corpus(settings).documents(args.lang):
         flags = []
         if doc.is_partial:
             flags.append("PARTIAL")
@@ -81,12 +76,10 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace) -> int:
-    from workbench.corpus import OfficialCorpus
+def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
 
-    corpus = OfficialCorpus.load(args.corpus_dir)
-    current = corpus.get(args.id, args.lang)
-    doc = corpus.get_version(args.id, args.lang, args.version) if args.version else current
+    doc, current = pipeline.corpus_document(settings, args.id, args.lang, args.version)
     for key, value in doc.header().items():
         print(f"{key}: {value}")
     print(f"version: {doc.version}" + ("" if doc.version == current.version else
@@ -97,44 +90,30 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_add(args: argparse.Namespace) -> int:
+def run_add(args: argparse.Namespace, settings: Settings) -> int:
     """Add each file as a document, updating the on-disk search index in place."""
-    from workbench.corpus import OfficialCorpus
-    from workbench.corpus_admin import Metadata, add_document, read_document
-    from workbench.errors import InputError
+    from workbench import pipeline
+    from workbench.corpus_admin import Metadata
 
-    if len(args.paths) > 1 and (args.id or args.pair):
-        raise InputError("--id and --pair name one document; add the files one at a time")
-    corpus = OfficialCorpus.load(args.corpus_dir)
     meta = Metadata(id=args.id, lang=args.lang, date=args.date, issuer=args.issuer, title=args.title,
                     source=args.source, confidence=args.confidence, pair=args.pair)
-    indexes = _live_indexes(corpus)
-    try:
-        for path in args.paths:
-            result = add_document(corpus, read_document(path, meta), force=args.force, indexes=indexes)
-            for warning in result.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
-            doc = result.doc
-            was = f" (was {result.previous_version}, kept)" if result.status == "updated" else ""
-            print(f"{result.status}\t{doc.id}.{doc.lang}\t{doc.version}{was}\t{len(doc.sentences)} sentences")
-    finally:
-        for index in indexes:
-            index.close()
+
+    def report(result) -> None:
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        doc = result.doc
+        was = f" (was {result.previous_version}, kept)" if result.status == "updated" else ""
+        print(f"{result.status}\t{doc.id}.{doc.lang}\t{doc.version}{was}\t{len(doc.sentences)} sentences")
+
+    pipeline.add_corpus_files(settings, args.paths, meta, force=args.force, on_result=report)
     return 0
 
 
-def run_import(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """Add every document of a folder; exit status 1 when some were rejected."""
-    from workbench.corpus import OfficialCorpus
-    from workbench.corpus_admin import import_folder
+    from workbench import pipeline
 
-    corpus = OfficialCorpus.load(args.corpus_dir)
-    indexes = _live_indexes(corpus)
-    try:
-        summary = import_folder(corpus, args.folder, force=args.force, indexes=indexes)
-    finally:
-        for index in indexes:
-            index.close()
+    summary = pipeline.import_corpus_folder(settings, args.folder, force=args.force)
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for name, reason in summary.rejected:
@@ -144,11 +123,11 @@ def run_import(args: argparse.Namespace) -> int:
     return 1 if summary.rejected else 0
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace, settings: Settings) -> int:
     """Print every problem of the corpus; exit status 1 when there are errors."""
-    from workbench.corpus_admin import check_corpus
+    from workbench import pipeline
 
-    findings = check_corpus(args.corpus_dir)
+    findings = pipeline.check_corpus(settings)
     for finding in findings:
         print(f"{finding.severity}: {finding.message}")
     errors = sum(f.is_error for f in findings)
@@ -156,22 +135,17 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def run_search(args: argparse.Namespace) -> int:
+def run_search(args: argparse.Namespace, settings: Settings) -> int:
     """Print the best matching official sentences with where they come from."""
-    from workbench.corpus import OfficialCorpus
+    from workbench import pipeline
     from workbench.corpus_admin import parse_date
-    from workbench.corpus_search import open_index, search_corpus
     from workbench.errors import InputError
 
     for flag, value in (("--from", args.date_from), ("--to", args.date_to)):
         if value and parse_date(value) is None:
             raise InputError(f"{flag} {value!r} is not a date; write it as YYYY-MM-DD")
-    index = open_index(OfficialCorpus.load(args.corpus_dir))
-    try:
-        hits = search_corpus(index, args.query, lang=args.lang, date_from=parse_date(args.date_from or ""),
-                             date_to=parse_date(args.date_to or ""), issuer=args.issuer, top=args.top)
-    finally:
-        index.close()
+    hits = pipeline.search_corpus(settings, args.query, lang=args.lang, date_from=parse_date(args.date_from or ""),
+                                  date_to=parse_date(args.date_to or ""), issuer=args.issuer, top=args.top)
     if args.format == "json":
         json.dump([hit.to_dict() for hit in hits], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -182,14 +156,3 @@ def run_search(args: argparse.Namespace) -> int:
         print(f"{rank}. {hit.snippet}")
         print(f"   {hit.doc_id}.{hit.lang} [{hit.sentence_index}]  {hit.date}  {hit.title}  {hit.source}")
     return 0
-
-
-def _live_indexes(corpus: OfficialCorpus) -> list[SearchIndex]:
-    """The indexes kept on disk for this corpus, synced, so that an add updates them in place.
-
-    Any index with ``add_document(doc)`` and ``close()`` belongs here (the aligner's retrieval
-    index too, once it keeps one on disk).
-    """
-    from workbench.corpus_search import open_index
-
-    return [open_index(corpus)]

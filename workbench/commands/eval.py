@@ -6,6 +6,7 @@ import argparse
 import json
 
 from workbench.commands import formatter
+from workbench.settings import Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,12 +21,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from workbench.translate.evaluate import read_lines, score_corpus
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
 
-    hypotheses = read_lines(args.hyp, ("translation",))
-    references = read_lines(args.ref, ("reference", "translation", "text"))
-    scores = score_corpus(hypotheses, references)
+    scores = pipeline.evaluate_translations(args.hyp, args.ref)
     if args.format == "json":
         print(json.dumps([{"metric": s.name, "score": s.score, "signature": s.signature} for s in scores],
                          ensure_ascii=False))

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from workbench.commands import formatter
+from workbench.settings import Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -23,10 +24,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from workbench.align.evaluate import evaluate_folders
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
 
-    scores = evaluate_folders(args.gold, args.pred, src_units=args.src_units, tgt_units=args.tgt_units)
+    scores = pipeline.evaluate_alignment(args.gold, args.pred, src_units=args.src_units, tgt_units=args.tgt_units)
     if args.format == "json":
         print(json.dumps({k: round(v, 4) for k, v in scores.items()}))
         return 0

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 
 from workbench.commands import formatter
+from workbench.export.writer import FORMATS
+from workbench.settings import Settings
 
-FORMAT_CHOICES = ("hf", "parquet", "jsonl", "tmx", "xliff")
+FORMAT_CHOICES = tuple(FORMATS)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,33 +22,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--state", action="append", choices=("new", "edited", "approved", "rejected"), default=None,
                    help="only segments in this review state (repeatable; default: every reviewed segment)")
     p.add_argument("--document", nargs="+", default=None, metavar="ID", help="only these documents")
-    p.add_argument("--db", default=None, help="review database (env WORKBENCH_DB)")
+    Settings.register_argparse_arguments(p, ("db", "output_dir"))
     p.add_argument("--overwrite", action="store_true", help="replace an existing export of the same name")
     p.add_argument("--push-to-hub", metavar="REPO", default=None,
                    help="also upload the dataset to this Hugging Face repo (hf format; needs a token)")
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
     from workbench.errors import InputError
-    from workbench.export import export_records
-    from workbench.export.paths import confined_path
-    from workbench.export.source import records_from_store
-    from workbench.store import Store
 
     if args.push_to_hub and args.format != "hf":
         raise InputError("--push-to-hub uploads a Hugging Face dataset; use it with --format hf")
     # Refuse a bad path or a missing token before any work is done.
-    confined_path(args.output)
+    pipeline.export_store(settings, args.format, args.output, check_only=True)
     token = None
     if args.push_to_hub:
         from workbench.export.dataset import hub_token
 
         token = hub_token()
-    with Store(args.db, read_only=True) as store:
-        records = records_from_store(store, args.document)
-    result = export_records(records, args.format, args.output, states=args.state,
-                            documents=args.document, overwrite=args.overwrite)
+    result = pipeline.export_store(settings, args.format, args.output, states=args.state, documents=args.document,
+                                   overwrite=args.overwrite)
     print(f"wrote {result.records} segment(s) to {result.path}")
     print(f"signature: {result.signature}")
     if args.push_to_hub:

@@ -7,6 +7,7 @@ import json
 import sys
 
 from workbench.commands import formatter
+from workbench.settings import Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -17,23 +18,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=5, help="how many sentences to show")
     p.add_argument("--no-mt", action="store_true", help="score without machine translation")
     p.add_argument("--format", choices=["json", "text"], default="text", help="output format")
-    p.add_argument("--corpus-dir", default=None, help="corpus folder (env WORKBENCH_CORPUS; default corpora/)")
+    Settings.register_argparse_arguments(p, ("corpus_dir", "model", "backend", "device", "models_dir"))
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from workbench.align import lookup
-    from workbench.align.mt import engine_translations
-    from workbench.corpus import OfficialCorpus
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
 
-    corpus = OfficialCorpus.load(args.corpus_dir)
-    mt = None
-    if not args.no_mt and args.text.strip():
-        translations, notice = engine_translations([args.text])
-        if notice:
-            print(f"workbench: note: {notice}", file=sys.stderr)
-        mt = translations[0] if translations else None
-    hits = lookup(args.text, corpus, top_k=args.top, mt=mt)
+    hits, notice = pipeline.lookup_official(settings, args.text, top=args.top, use_mt=not args.no_mt)
+    if notice:
+        print(f"workbench: note: {notice}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return 0

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 
 from workbench.commands import formatter
+from workbench.settings import Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,16 +23,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--group-by", default=None, metavar="FIELD",
                    help="field naming each line's document, for the consistency check (default: one document)")
     p.add_argument("--glossary", default=None, help="term base TSV (default: glossary.tsv in the corpus folder)")
-    p.add_argument("--db", default=None, help="database with user terms (env WORKBENCH_DB)")
+    Settings.register_argparse_arguments(p, ("db", "corpus_dir"))
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from workbench.qa.batch import qa_batch, read_batch
-    from workbench.terms import TermBase
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
 
-    segments, failed = read_batch(args.file, group_by=args.group_by)
-    reports = qa_batch(segments, termbase=TermBase.load(args.glossary, db=args.db))
+    reports, failed = pipeline.qa_file(settings, args.file, group_by=args.group_by, glossary=args.glossary)
     if args.format == "jsonl":
         for report in reports:
             print(json.dumps(report.to_dict(), ensure_ascii=False))

@@ -7,7 +7,8 @@ import json
 import sys
 
 from workbench.commands import formatter
-from workbench.segment import DEFAULT_SEGMENTER, SEGMENTERS, segment_text
+from workbench.segment import DEFAULT_SEGMENTER, SEGMENTERS
+from workbench.settings import Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -24,19 +25,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from workbench.ingest import DEFAULT_MAX_BYTES, read_article
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from workbench import pipeline
 
-    article = read_article(args.file, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
-                           keep_duplicates=args.keep_duplicates)
-    segments = segment_text(article.text, args.lang, split_semicolons=args.split_semicolons,
-                            segmenter=args.segmenter)
+    segments, dropped = pipeline.read_article_file(
+        args.file, lang=args.lang, max_bytes=args.max_bytes, keep_duplicates=args.keep_duplicates,
+        split_semicolons=args.split_semicolons, segmenter=args.segmenter)
     for seg in segments:
         if args.format == "jsonl":
             print(json.dumps(seg.to_dict(), ensure_ascii=False))
         else:
             print(seg.text)
-    if article.dropped_duplicates:
-        print(f"dropped {article.dropped_duplicates} repeated paragraph(s); --keep-duplicates keeps them",
+    if dropped:
+        print(f"dropped {dropped} repeated paragraph(s); --keep-duplicates keeps them",
               file=sys.stderr)
     return 0

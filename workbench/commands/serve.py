@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from workbench.commands import formatter
+from workbench.settings import Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -16,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from workbench.ui import serve
 
-    return serve(args)
+    return serve(settings, mt=not args.no_mt)

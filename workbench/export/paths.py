@@ -1,6 +1,6 @@
 """Where exports may go, and how they get there whole.
 
-Exports are confined to the configured output folder (``WORKBENCH_OUTPUT_DIR``): a path
+Exports are confined to the output folder the caller names (setting ``output_dir``): a path
 that climbs out with ``..``, or an absolute path elsewhere, is refused. Each export is
 built beside its destination under a hidden temporary name and renamed into place only
 when complete, so a crash never leaves a half-written file or folder under the real name.
@@ -13,23 +13,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbench.config import path_setting
 from workbench.errors import FileNotFoundWorkbenchError, InputError, PathNotAllowedError
 from workbench.text.files import atomic_path
 
 
-def output_root(explicit: str | os.PathLike | None = None) -> Path:
+def output_root(folder: str | os.PathLike) -> Path:
     """The folder exports are confined to, resolved (symlinks followed)."""
-    return path_setting("output_dir", explicit).resolve()
+    return Path(folder).expanduser().resolve()
 
 
-def confined_path(path: str | os.PathLike, root: Path | None = None) -> Path:
+def confined_path(path: str | os.PathLike, root: Path) -> Path:
     """``path`` resolved inside the output folder; relative paths are taken from that folder.
 
     Raises :class:`PathNotAllowedError` when the resolved path (symlinks followed) is
     the folder itself or lies outside it.
     """
-    root = root if root is not None else output_root()
+    root = output_root(root)
     candidate = Path(path).expanduser()
     resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
     if resolved == root or not resolved.is_relative_to(root):
@@ -40,9 +39,9 @@ def confined_path(path: str | os.PathLike, root: Path | None = None) -> Path:
     return resolved
 
 
-def existing_confined_file(path: str | os.PathLike) -> Path:
-    """A file to import, confined like exports, that must exist."""
-    resolved = confined_path(path)
+def existing_confined_file(path: str | os.PathLike, root: Path) -> Path:
+    """A file to import, confined like exports to ``root``, that must exist."""
+    resolved = confined_path(path, root)
     if not resolved.is_file():
         raise FileNotFoundWorkbenchError(f"{path} not found in the export folder; check the name")
     return resolved

@@ -81,13 +81,13 @@ class TermBase:
     @classmethod
     def load(cls, glossary: str | Path | None = None, *, db: str | Path | None = None,
              user_terms: bool = True) -> TermBase:
-        """The shipped glossary (``<corpus dir>/glossary.tsv``) plus, by default, the stored user terms."""
-        from workbench.config import path_setting
+        """The glossary (default: the shipped ``corpora/glossary.tsv``) plus, by default, the stored user terms."""
+        from workbench.settings import SHIPPED_GLOSSARY
         from workbench.terms.user_terms import load_user_terms
 
-        path = Path(glossary) if glossary else path_setting("corpus_dir") / "glossary.tsv"
+        path = Path(glossary) if glossary else SHIPPED_GLOSSARY
         terms = load_glossary(path)
-        if user_terms:
+        if user_terms and db is not None:  # db: the review Store, or its file's path
             terms += load_user_terms(db)
         return cls(terms)
 

@@ -16,6 +16,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import ClassVar
 
 from workbench.errors import InputError
@@ -98,11 +99,15 @@ class TranslatorBackend(ABC):
     #: what the identity records beyond the name, e.g. the quantisation
     variant: ClassVar[str] = ""
 
-    def __init__(self, source: ModelSource, options: DecodingOptions) -> None:
+    def __init__(self, source: ModelSource, options: DecodingOptions, *, device: str = "cpu",
+                 models_dir: Path | None = None) -> None:
+        """Load ``source`` on ``device``; ``models_dir`` holds derived models (the CTranslate2 conversion)."""
         from transformers import MarianTokenizer
 
         self.source = source
         self.options = options
+        self.device = device
+        self.models_dir = Path(models_dir) if models_dir is not None else None
         self.tokenizer = MarianTokenizer.from_pretrained(str(source.path))
         languages = [t for t in self.tokenizer.get_vocab() if t.startswith(">>") and t.endswith("<<")]
         if languages and options.target_token not in languages:

@@ -1,7 +1,7 @@
 """The CTranslate2 backend: the Transformers model converted once to int8, the fast CPU path.
 
-Conversions are cached under ``<models_dir>/ct2/<model>--<revision>-int8`` (``models_dir``
-from ``WORKBENCH_MODELS_DIR``, default ``models/``), written to a temporary folder and
+Conversions are cached under ``<models_dir>/ct2/<model>--<revision>-int8`` (the caller's
+models folder, setting ``models_dir``), written to a temporary folder and
 renamed into place, so an interrupted conversion never leaves a half model behind.
 CTranslate2 has no constrained decoding for whole phrases; official terms are enforced by
 asking for several hypotheses and choosing among them (see :class:`TranslatorBackend`).
@@ -13,7 +13,6 @@ import os
 import re
 from pathlib import Path
 
-from workbench.config import path_setting
 from workbench.errors import ModelUnavailableError
 from workbench.text.files import atomic_path
 from workbench.translate.backend import TranslatorBackend
@@ -33,9 +32,11 @@ class CTranslate2Backend(TranslatorBackend):
     def _load(self) -> None:
         import ctranslate2
 
+        if self.models_dir is None:
+            raise TypeError("the CTranslate2 backend needs models_dir: the folder its conversions are kept in")
         # One batch at a time over all cores: the batch script and the UI translate one batch at once.
         self.translator = ctranslate2.Translator(
-            str(converted_model(self.source)), device="cpu", compute_type=QUANTIZATION,
+            str(converted_model(self.source, self.models_dir)), device=self.device, compute_type=QUANTIZATION,
             inter_threads=1, intra_threads=cpu_count())
 
     def generate(self, sources, *, max_new_tokens, min_new_tokens, num_hypotheses, required):
@@ -58,10 +59,10 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def converted_model(source: ModelSource) -> Path:
-    """The CTranslate2 folder for ``source``, converting it on first use."""
+def converted_model(source: ModelSource, models_dir: Path) -> Path:
+    """The CTranslate2 folder for ``source`` under ``models_dir``, converting it on first use."""
     name = re.sub(r"[^\w.-]+", "--", source.id)
-    folder = path_setting("models_dir") / "ct2" / f"{name}--{source.revision}-{QUANTIZATION}"
+    folder = Path(models_dir) / "ct2" / f"{name}--{source.revision}-{QUANTIZATION}"
     if (folder / "model.bin").is_file():
         return folder
     from ctranslate2.converters import TransformersConverter
@@ -72,5 +73,5 @@ def converted_model(source: ModelSource) -> Path:
     except OSError as err:
         if not (folder / "model.bin").is_file():  # not a concurrent conversion that won the race
             raise ModelUnavailableError(f"cannot convert the model for CTranslate2 into {folder} ({err}); "
-                                        "free disk space or set WORKBENCH_MODELS_DIR to a writable folder") from None
+                                        "free disk space or set WORKBENCH_MODELS_DIR (--models-dir) to a writable folder") from None
     return folder

@@ -23,7 +23,7 @@ class TransformersBackend(TranslatorBackend):
         import torch
         from transformers import MarianMTModel
 
-        self.model = MarianMTModel.from_pretrained(str(self.source.path), dtype=torch.float32).eval()
+        self.model = MarianMTModel.from_pretrained(str(self.source.path), dtype=torch.float32).eval().to(self.device)
 
     def generate(self, sources, *, max_new_tokens, min_new_tokens, num_hypotheses, required):
         import torch
@@ -32,7 +32,7 @@ class TransformersBackend(TranslatorBackend):
         pad_id, eos_id = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
         ids = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in sources]
         width = max(map(len, ids))
-        input_ids = torch.tensor([row + [pad_id] * (width - len(row)) for row in ids])
+        input_ids = torch.tensor([row + [pad_id] * (width - len(row)) for row in ids], device=self.device)
         attention_mask = (input_ids != pad_id).long()
         beams = max(self.options.beam, num_hypotheses)
         processors = LogitsProcessorList()

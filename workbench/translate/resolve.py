@@ -1,7 +1,8 @@
 """Find the translation model: a local folder or a Hugging Face hub id, and its identity.
 
-The name comes from ``--model``, ``WORKBENCH_MODEL``, the config file, then the default
-``Helsinki-NLP/opus-mt-en-zh`` (see :func:`workbench.config.setting`). A hub model's
+The caller passes the name (the entry points resolve it, see :class:`workbench.settings.Settings`:
+``--model``, ``WORKBENCH_MODEL``, the config file, a promoted model, then the default
+``Helsinki-NLP/opus-mt-en-zh``). A hub model's
 revision is its snapshot's commit hash; a local folder's is a hash of its files' contents,
 so a changed model never reuses another's cached conversions or translations.
 """
@@ -13,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.config import DEFAULT_MODEL, setting
 from workbench.errors import ModelUnavailableError
+from workbench.settings import DEFAULT_MODEL
 
 __all__ = ["ModelSource", "resolve_model", "unavailable"]
 
@@ -33,13 +34,12 @@ class ModelSource:
     revision: str
 
 
-def resolve_model(name: str | None = None) -> ModelSource:
-    """Resolve ``name`` (or the configured model) to a local folder.
+def resolve_model(name: str = DEFAULT_MODEL) -> ModelSource:
+    """Resolve ``name`` (a hub id or a folder) to a local folder.
 
     Raises :class:`ModelUnavailableError` when the folder is incomplete or the hub model is
     neither cached nor downloadable.
     """
-    name = setting("model", name) or DEFAULT_MODEL
     path = Path(name).expanduser()
     if path.is_dir():
         _check_files(name, path)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from workbench import __version__
-from workbench.config import setting
 from workbench.translate.backend import DecodingOptions, TranslatorBackend, backend_class, default_backend
 from workbench.translate.cache import CachedTranslation, TranslationCache
 from workbench.translate.postprocess import is_passthrough, looks_runaway, normalize_zh_punctuation
@@ -62,10 +62,11 @@ class Translator:
 
     @property
     def identity(self) -> str:
-        """``model:…|rev:…|backend:…|beam:4|…|version:…``: what determines the output."""
+        """``model:…|rev:…|backend:…|device:…|beam:4|…|version:…``: what determines the output."""
         source = self.backend.source
         backend = self.backend.name + (f"-{self.backend.variant}" if self.backend.variant else "")
-        return (f"model:{source.id}|rev:{source.revision}|backend:{backend}|{self.options.signature()}"
+        return (f"model:{source.id}|rev:{source.revision}|backend:{backend}|device:{self.backend.device}"
+                f"|{self.options.signature()}"
                 f"|version:{__version__}")
 
     def translate(self, texts: Sequence[str], *, progress: Callable[[int, int], None] | None = None,
@@ -153,17 +154,19 @@ class Translator:
     def _record(self, source: str, text: str, score: float | None, flags: tuple[str, ...]) -> Translation:
         return Translation(source=source, text=text, model=self.backend.source.id,
                            revision=self.backend.source.revision, backend=self.backend.name,
-                           options=self.options.to_dict(), score=score, flags=flags)
+                           options={**self.options.to_dict(), "device": self.backend.device}, score=score,
+                           flags=flags)
 
 
-def load_translator(model: str | None = None, backend: str | None = None, *,
+def load_translator(model: str, backend: str | None = None, *, models_dir: Path | None = None, device: str = "cpu",
                     cache: TranslationCache | None = None, **options) -> Translator:
-    """A ready translator for ``model`` (flag > ``WORKBENCH_MODEL`` > config > default).
+    """A ready translator for ``model`` (a hub id or a folder) on ``device``.
 
-    ``backend`` is ``ctranslate2``/``ct2`` or ``transformers``/``hf`` (default: setting
-    ``backend``, else CTranslate2 when installed); ``options`` are :class:`DecodingOptions`
-    fields. Raises :class:`~workbench.errors.ModelUnavailableError` when the model cannot be had.
+    ``backend`` is ``ctranslate2``/``ct2`` or ``transformers``/``hf`` (default: CTranslate2
+    when installed); CTranslate2 keeps its conversions under ``models_dir`` (required for it); ``options`` are
+    :class:`DecodingOptions` fields. Raises :class:`~workbench.errors.ModelUnavailableError`
+    when the model cannot be had.
     """
     decoding = DecodingOptions.from_options(**options)
-    backend_cls = backend_class(setting("backend", backend) or default_backend())
-    return Translator(backend_cls(resolve_model(model), decoding), cache=cache)
+    backend_cls = backend_class(backend or default_backend())
+    return Translator(backend_cls(resolve_model(model), decoding, device=device, models_dir=models_dir), cache=cache)

@@ -11,21 +11,16 @@ import argparse
 import os
 
 from workbench.errors import InputError
+from workbench.settings import Settings
 
 MAX_UPLOAD = "5mb"  # same limit as ingest.DEFAULT_MAX_BYTES, enforced by Gradio before our own check
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The server's options (shared by ``app.py`` and ``workbench serve``)."""
-    parser.add_argument("--host", default=None, help="address to bind (env GRADIO_SERVER_NAME; default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="port (env GRADIO_SERVER_PORT; default 7860)")
-    parser.add_argument("--db", default=None, help="review database (env WORKBENCH_DB)")
-    parser.add_argument("--model", default=None, help="MT model name or folder (env WORKBENCH_MODEL)")
-    parser.add_argument("--backend", default=None, help="MT backend (env WORKBENCH_BACKEND)")
-    parser.add_argument("--corpus-dir", default=None, help="official corpus folder (env WORKBENCH_CORPUS)")
+    Settings.register_argparse_arguments(parser, ("host", "port", "db", "model", "backend", "device", "corpus_dir",
+                                                  "models_dir", "output_dir", "auth"))
     parser.add_argument("--no-mt", action="store_true", help="start without loading the MT model")
-    parser.add_argument("--auth", default=None,
-                        help="require login: USER:PASSWORD[,USER:PASSWORD...] (env WORKBENCH_AUTH)")
 
 
 def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
@@ -42,33 +37,21 @@ def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def serve(args: argparse.Namespace) -> int:
-    """Load the store, corpus and model, then serve the UI until interrupted."""
+def serve(settings: Settings, *, mt: bool = True) -> int:
+    """Open the store, corpus and model of ``settings``, then serve the UI until interrupted."""
     # No usage reporting from a tool that handles unpublished drafts (Gradio reads this at import).
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from workbench import pipeline
-    from workbench.corpus import OfficialCorpus
-    from workbench.corpus_search import SearchIndex
-    from workbench.export.paths import output_root
-    from workbench.store import Store
-    from workbench.ui.app import Resources, build_app
+    from workbench.ui.app import build_app
     from workbench.ui.render import CSS, KEYBOARD_JS
 
-    auth = parse_auth(args.auth or os.environ.get("WORKBENCH_AUTH"))
-    host = args.host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
-    port = args.port or int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
-    store = Store(args.db)
-    corpus = OfficialCorpus.load(args.corpus_dir)
-    if args.no_mt:
-        translator, reason = None, "It was switched off for this session (--no-mt)."
-    else:
-        translator, reason = pipeline.load_translator_or_none(args.model, args.backend, store=store)
-    search_index = SearchIndex.build(corpus)
-    app = build_app(Resources(store, corpus, translator, reason, search_index), auth_enabled=auth is not None)
+    auth = parse_auth(settings.auth)
+    resources = pipeline.open_resources(settings, mt=mt)
+    app = build_app(resources, auth_enabled=auth is not None)
     app.queue(default_concurrency_limit=4)
     # Downloads are served from the export folder only.
-    app.launch(server_name=host, server_port=port, auth=auth, max_file_size=MAX_UPLOAD, css=CSS, head=KEYBOARD_JS,
-               show_error=True, allowed_paths=[str(output_root())])
+    app.launch(server_name=settings.host, server_port=settings.port, auth=auth, max_file_size=MAX_UPLOAD, css=CSS,
+               head=KEYBOARD_JS, show_error=True, allowed_paths=[str(settings.output_dir.resolve())])
     return 0
 
 
@@ -81,7 +64,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the translation review workbench.")
     add_arguments(parser)
     try:
-        serve(parser.parse_args(argv))
+        args = parser.parse_args(argv)
+        serve(Settings.from_argparse(args), mt=not args.no_mt)
     except WorkbenchError as err:
         print(f"workbench: error: {err}", file=sys.stderr)
         sys.exit(2)

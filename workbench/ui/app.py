@@ -15,11 +15,8 @@ from pathlib import Path
 import gradio as gr
 
 from workbench import pipeline
-from workbench.corpus import OfficialCorpus
-from workbench.corpus_search_panel import build_search_panel
+from workbench.ui.search_panel import build_search_panel
 from workbench.errors import ConflictError, InputError, WorkbenchError
-from workbench.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, read_article
-from workbench.store import Store
 from workbench.ui import render
 
 PAGE_SIZE = 50
@@ -48,28 +45,7 @@ class ReviewSession:
         return self.segment_ids[self.index] if self.segment_ids else None
 
 
-@dataclass(frozen=True)
-class Resources:
-    """What every session shares: the store, the corpus and (when it loaded) the translator."""
-
-    store: Store
-    corpus: OfficialCorpus | None
-    translator: object | None
-    offline_reason: str | None = None
-    search_index: object | None = None  # workbench.corpus_search.SearchIndex, for the search panel
-
-    def refresh_corpus(self) -> None:
-        """Take in official documents added on disk since the UI started (``workbench corpus add``)."""
-        if self.corpus is not None and self.corpus.refresh() and self.search_index is not None:
-            self.search_index.sync(self.corpus)
-
-    def current_search_index(self) -> object | None:
-        """The search index, brought up to date with the corpus folder first."""
-        self.refresh_corpus()
-        return self.search_index
-
-
-def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
+def build_app(resources: pipeline.Resources, *, auth_enabled: bool = False) -> gr.Blocks:
     """The review workbench UI over ``resources``."""
     handlers = _Handlers(resources)
     with gr.Blocks(title="Translation review workbench") as app:
@@ -83,7 +59,7 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
             reviewer = gr.Textbox(label="Reviewer", placeholder="your name (recorded with every save)",
                                   elem_id="reviewer", max_lines=1, interactive=not auth_enabled, scale=0,
                                   min_width=220)
-        gr.HTML(_offline_banner(resources.offline_reason), visible=resources.translator is None,
+        gr.HTML(_offline_banner(resources.translator_notice), visible=resources.translator is None,
                 elem_id="offline-banner")
         status = gr.HTML(elem_id="status")
 
@@ -93,7 +69,7 @@ def build_app(resources: Resources, *, auth_enabled: bool = False) -> gr.Blocks:
                     source = gr.Textbox(label="Paste an English article", lines=12, elem_id="source-text",
                                         placeholder="Paste plain text, Markdown or HTML…")
                     upload = gr.File(label="…or upload a .txt, .md or .html file", type="filepath",
-                                     file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload")
+                                     file_types=sorted(pipeline.UPLOAD_SUFFIXES), elem_id="upload")
                     process = gr.Button("Translate and align", variant="primary", elem_id="process")
                 with gr.Column(scale=2):
                     store_info = gr.HTML(elem_id="store-info")
@@ -222,7 +198,7 @@ class _Screen:
 class _Handlers:
     """Event handlers; each returns ``{component: update}`` for the review screen."""
 
-    def __init__(self, resources: Resources):
+    def __init__(self, resources: pipeline.Resources):
         self.res = resources
         self.screen: _Screen | None = None  # set once the layout exists
         self.memory = None  # the translation memory, rebuilt whenever a document is opened
@@ -264,7 +240,7 @@ class _Handlers:
         if row.mt is not None:
             score = f", score {row.mt.score:.2f}" if row.mt.score is not None else ""
             mt_label = f"Machine translation ({row.mt.origin}: {row.mt.model or 'unknown model'}{score})"
-        history = self.res.store.revisions(row.segment.id)
+        history = pipeline.revisions(self.res.store, row.segment.id)
         risk = pipeline.segment_risk(row)
         out.update({
             header_c: (f"<div><b>Segment {row.segment.position + 1} of {len(view.rows)}</b> "
@@ -303,7 +279,7 @@ class _Handlers:
         session = ReviewSession(login=user)
         # A link with ?doc=ID opens that document; otherwise the one this browser had open.
         doc_id = request.query_params.get("doc") or remembered.get("doc_id")
-        if doc_id and self.res.store.has_document(doc_id):
+        if doc_id and pipeline.has_document(self.res.store, doc_id):
             session = self._open(doc_id, session, remembered.get("segment_id"))
             out[self.screen.tabs] = gr.Tabs(selected="review")
         out.update(self._render(session, remembered))
@@ -316,10 +292,11 @@ class _Handlers:
             progress((done, total), desc=STAGE_LABELS.get(stage, stage), unit="segments")
 
         try:
-            article = read_article(upload, max_bytes=DEFAULT_MAX_BYTES) if upload else (text or "")
+            article = pipeline.read_upload(upload) if upload else (text or "")
             self.res.refresh_corpus()
             doc_id = pipeline.process_article(article, store=self.res.store, translator=self.res.translator,
-                                              corpus=self.res.corpus, progress=report)
+                                              corpus=self.res.corpus, progress=report,
+                                              termbase=self.res.termbase())
         except WorkbenchError as err:
             return self._render(session, remembered, str(err), "error")
         session = self._open(doc_id, dataclasses.replace(session, filter="all"))
@@ -424,7 +401,8 @@ class _Handlers:
         if session.doc_id is None:
             return None, render.message("warn", "Open a document first.")
         try:
-            result = pipeline.export_document(self.res.store, session.doc_id, fmt, approved_only=approved_only)
+            result = pipeline.export_document(self.res.store, session.doc_id, fmt,
+                                              output_dir=self.res.settings.output_dir, approved_only=approved_only)
         except WorkbenchError as err:
             return None, render.message("warn", str(err))
         return str(result.path), render.message("ok", f"Exported {result.records} segment(s) as {fmt}.")
@@ -434,9 +412,9 @@ class _Handlers:
         if session.doc_id is None or not path:
             return self._render(session, remembered, "Open a document and choose a JSONL file first.", "warn")
         file = Path(path)
-        if file.suffix.lower() not in IMPORT_SUFFIXES or file.stat().st_size > DEFAULT_MAX_BYTES:
+        if file.suffix.lower() not in IMPORT_SUFFIXES or file.stat().st_size > pipeline.MAX_UPLOAD_BYTES:
             return self._render(session, remembered, f"{file.name}: upload a .jsonl file under "
-                                f"{DEFAULT_MAX_BYTES // 1_000_000} MB", "error")
+                                f"{pipeline.MAX_UPLOAD_BYTES // 1_000_000} MB", "error")
         try:
             with file.open(encoding="utf-8") as lines:
                 imported, unmatched = pipeline.import_translations(self.res.store, session.doc_id, lines)
@@ -448,7 +426,7 @@ class _Handlers:
     # --- helpers --------------------------------------------------------------------------------------
 
     def _documents_update(self, selected: str | None = None) -> dict:
-        listed = self.res.store.list_documents()
+        listed = pipeline.list_documents(self.res.store)
         choices = [(f"{d.title} · {d.approved}/{d.segments} approved · {d.imported_at[:10]}", d.id) for d in listed]
         info = f"<div>{len(listed)} document(s) in the store; choose one to reopen it.</div>"
         return {self.screen.documents: gr.Dropdown(choices=choices, value=selected), self.screen.store_info: info}

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from workbench.corpus_search import SearchHit, SearchIndex, search_corpus
+from workbench import pipeline
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.corpus_search import SearchHit, SearchIndex
 
 RESULT_HEADERS = ["#", "official sentence", "document", "date"]
 ANY_LANGUAGE = "any"
@@ -59,17 +62,15 @@ class SearchPanel:
 def run_search(index: SearchIndex, query: str, lang: str, date_from: str, date_to: str,
                top: int = 10) -> tuple[list[list], list[dict]]:
     """Rows for the results table and the hits behind them (dicts with a ``citation``)."""
-    from workbench.corpus_admin import parse_date
-
     if not (query or "").strip():
         return [], []
     dates = []
     for label, value in (("from", date_from), ("to", date_to)):
-        parsed = parse_date(value or "")
+        parsed = pipeline.parse_date(value or "")
         if (value or "").strip() and parsed is None:
             raise WorkbenchError(f"the '{label}' date {value!r} is not a date; write it as YYYY-MM-DD")
         dates.append(parsed)
-    hits = search_corpus(index, query, lang=None if lang == ANY_LANGUAGE else lang, date_from=dates[0],
+    hits = pipeline.search_index(index, query, lang=None if lang == ANY_LANGUAGE else lang, date_from=dates[0],
                          date_to=dates[1], top=top)
     rows = [[rank, hit.snippet, f"{hit.title} ({hit.doc_id}.{hit.lang}, sentence {hit.sentence_index})", hit.date]
             for rank, hit in enumerate(hits, start=1)]
