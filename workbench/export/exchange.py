@@ -19,9 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import InputError
 from workbench.export.records import ExportRecord, run_signatures, ter_signature
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 SOURCE_LANG = "en"
 TARGET_LANG = "zh"
@@ -44,12 +48,16 @@ class TranslationPair:
 RECORD_PROVENANCE = (("x-model", "model"), ("x-model-revision", "model_revision"), ("x-backend", "backend"),
                      ("x-official-doc-id", "official_doc_id"), ("x-official-doc-version", "official_doc_version"))
 DOCUMENT_NOTE = "document"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 
 
 def file_provenance(records: Sequence[ExportRecord], signature: str) -> list[tuple[str, str]]:
     """``(type, value)`` pairs an exchange file carries once: run signatures, export and TER signatures."""
-    return ([("x-run-signature", run) for run in run_signatures(records)]
-            + [("x-export-signature", signature)] * bool(signature) + [("x-hter", ter_signature())])
+    pairs = [("x-run-signature", run) for run in run_signatures(records)]
+    if signature:
+        pairs.append(("x-export-signature", signature))
+    return [*pairs, ("x-hter", ter_signature())]
 
 
 def _record_provenance(record: ExportRecord) -> list[tuple[str, str]]:
@@ -99,17 +107,14 @@ def write_xliff(records: Sequence[ExportRecord], target: Path, signature: str = 
         space = segment.attrib.pop(XML_SPACE, None)
         if space:
             unit_element.set(XML_SPACE, space)
-        notes = [(DOCUMENT_NOTE, record.document_id)] * bool(record.document_id) + _record_provenance(record)
-        _insert_notes(unit_element, notes)
+        document = [(DOCUMENT_NOTE, record.document_id)] if record.document_id else []
+        _insert_notes(unit_element, document + _record_provenance(record))
     _insert_notes(store.body, file_provenance(records, signature))
     target.write_bytes(bytes(store))
 
 
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 
-
-def _insert_notes(parent, notes: Sequence[tuple[str, str]]) -> None:
+def _insert_notes(parent: etree._Element, notes: Sequence[tuple[str, str]]) -> None:
     """A ``<notes>`` first in ``parent`` (where file and unit allow it), one ``<note category>`` per pair."""
     from lxml import etree
 
@@ -121,7 +126,7 @@ def _insert_notes(parent, notes: Sequence[tuple[str, str]]) -> None:
     parent.insert(0, container)
 
 
-def xliff_notes(element, category: str) -> list[str]:
+def xliff_notes(element: etree._Element, category: str) -> list[str]:
     """Texts of the notes of ``category`` directly under ``element`` (a ``<file>``, ``<unit>`` or ``<segment>``)."""
     return [note.text or "" for note in element.iterfind(f"{{{XLIFF_NS}}}notes/{{{XLIFF_NS}}}note")
             if note.get("category") == category]
