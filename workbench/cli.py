@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "lookup",
     "eval_align",
     "qa",
+    "terms",
     "export",
     "finetune",
     "serve",

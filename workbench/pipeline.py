@@ -1,7 +1,11 @@
-"""From an English article to a reviewable document, and every review action on it.
+"""The one door: from an English article to a reviewable document, every review action, every CLI job.
 
-The UI and the CLI call only this module: plain functions over dataclasses, with the store,
-the translator and the corpus passed in. Processing an article runs
+The UI and the CLI call only this module: plain functions over dataclasses. Each CLI command
+parses its arguments, receives the :class:`~workbench.settings.Settings` its entry point
+resolved, calls one function here and prints what it returns; the UI opens one
+:class:`Resources` (store, corpus, translator, search index) at start and calls the
+functions here for every read and action. Term enforcement is wired once
+(:func:`translate_with_terms`). Processing an article runs
 clean → segment → translate → align → store; the document is written in one transaction at
 the end, so a failure on the way leaves nothing half-stored. Without a translator (the model
 cannot be loaded) everything still works: segments simply have no MT, and the reviewer
@@ -863,3 +867,46 @@ def has_document(store: Store, document_id: str) -> bool:
 def revisions(store: Store, segment_id: int) -> list:
     """The full review history of a segment, oldest first."""
     return store.revisions(segment_id)
+
+
+# --- terms: user terms and term propagation ------------------------------------------------------
+
+def add_term(store: Store, *, en: str, zh: str, added_by: str, attestation: str = "USER", source: str = "",
+             valid_from: str | None = None, valid_to: str | None = None):
+    """Record a reviewer's term (``Term``) in the store; from then on it is matched and, if official, enforced."""
+    from workbench.terms import add_user_term
+
+    return add_user_term(en, zh, added_by=added_by, store=store, attestation=attestation, source=source,
+                         valid_from=valid_from, valid_to=valid_to)
+
+
+def term_offers(store: Store, document_id: str, old: str, new: str, *, exclude: int | None = None) -> list:
+    """Where ``old`` → ``new`` applies in a document: one ``TermOffer`` per segment whose current text holds ``old``.
+
+    A segment's current text is its saved final, else its MT; ``exclude`` is the segment the
+    reviewer already corrected.
+    """
+    from workbench.tm import propagate_term
+
+    view = open_document(store, document_id)
+    texts = [(str(row.segment.id), row.review.text if row.review.revision else (row.mt.text if row.mt else ""))
+             for row in view.rows]
+    return propagate_term(old, new, texts, exclude=str(exclude) if exclude is not None else None)
+
+
+def apply_term_offers(store: Store, offers: Sequence, *, reviewer: str) -> list[Review]:
+    """Save each offer's proposed text as an edit (one new revision per segment, history kept)."""
+    saved = []
+    for offer in offers:
+        segment_id = int(offer.segment_id)
+        current = store.review(segment_id)
+        saved.append(save_review(store, segment_id, action="edit", reviewer=reviewer, base_revision=current.revision,
+                                 text=offer.proposed))
+    return saved
+
+
+def correction_in(before: str, after: str) -> tuple[str, str] | None:
+    """The one term a reviewer changed between two versions of a final, as ``(old, new)``, or None."""
+    from workbench.tm import correction_from_edit
+
+    return correction_from_edit(before, after)

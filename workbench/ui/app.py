@@ -15,9 +15,9 @@ from pathlib import Path
 import gradio as gr
 
 from workbench import pipeline
-from workbench.ui.search_panel import build_search_panel
 from workbench.errors import ConflictError, InputError, WorkbenchError
 from workbench.ui import render
+from workbench.ui.search_panel import build_search_panel
 
 PAGE_SIZE = 50
 GRID_HEADERS = ["#", "state", "English", "MT", "official Chinese", "final Chinese"]
