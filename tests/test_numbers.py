@@ -66,3 +66,52 @@ def test_chinese_numerals_and_large_units():
 def test_to_dict_is_json_ready():
     mention = extract_numbers_zh("24%")[0]
     assert mention.to_dict() == {"text": "24%", "start": 0, "end": 3, "kind": "percent", "values": ["24%"]}
+
+
+@pytest.mark.parametrize("chinese, value", [
+    ("一亿两千万", "120000000"), ("零点五", "0.5"), ("三点一四", "3.14"), ("一万亿", "1000000000000"),
+    ("一亿零五", "100000005"), ("一万五", "15000"), ("三百五", "350"), ("两千零五", "2005"),
+    ("一千零一十", "1010"), ("四万六千五百", "46500"),
+])
+def test_chinese_numerals_group_by_yi_and_wan(chinese, value):
+    assert _values(extract_numbers_zh(f"共{chinese}元")) == [value]
+
+
+def test_decimal_percentages_in_words():
+    assert _values(extract_numbers_zh("增长百分之零点五")) == ["0.5%"]
+    assert matching_values(extract_numbers_en("0.5 percent"), extract_numbers_zh("百分之零点五")) == {"0.5%"}
+    assert matching_values(extract_numbers_en("120 million"), extract_numbers_zh("一亿两千万")) == {"120000000"}
+
+
+def test_a_numeral_that_is_no_number_is_not_read():
+    from workbench.numbers import _zh_numeral_value
+
+    assert _zh_numeral_value("十百") is None and _zh_numeral_value("二三五十") is None
+
+
+cn2an = pytest.importorskip("cn2an")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.integers(min_value=11, max_value=10**16 - 1), st.booleans())
+def test_integers_written_in_chinese_read_as_cn2an_reads_them(number, liang):
+    """cn2an writes the numeral and its reading is the oracle (两 for 二 before a unit, sometimes; a
+    lone 十 is a word more often than a number, so it starts at 11)."""
+    written = cn2an.an2cn(number)
+    if liang:
+        written = written.replace("二千", "两千").replace("二百", "两百")
+    assert int(cn2an.cn2an(written, "normal")) == number
+    assert _values(extract_numbers_zh(f"共计{written}元。")) == [str(number)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=0, max_value=10**8), st.integers(min_value=1, max_value=9999))
+def test_decimals_written_in_chinese_read_as_cn2an_reads_them(whole, fraction):
+    from decimal import Decimal
+
+    text = f"{whole}.{fraction}".rstrip("0").rstrip(".")
+    written = cn2an.an2cn(text)
+    assert Decimal(str(cn2an.cn2an(written, "normal"))) == Decimal(text)
+    assert _values(extract_numbers_zh(f"约{written}吨")) == [text]

@@ -205,29 +205,81 @@ _ZH_DATE = re.compile(
     rf"(?:(?P<year>\d{{4}}|[〇零一二三四五六七八九]{{4}})年)?(?P<month>{_NUM})月"
     rf"(?:(?P<day>{_NUM})(?:[日号]|(?={_ZH_RANGE}(?:{_NUM}月)?{_NUM}[日号]))"
     rf"(?:{_ZH_RANGE}(?:(?P<month2>{_NUM})月)?(?P<day2>{_NUM})[日号])?)?")
-_ZH_PERCENT = re.compile(rf"百分之(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*%")
-_ZH_NUMBER = re.compile(rf"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<big>[万亿]+)?|(?P<zh>[{_ZH_NUMERAL}]{{1,12}})")
+_ZH_PERCENT = re.compile(rf"百分之(?P<pnum>{_NUM}(?:点[〇零一二两三四五六七八九]{{1,8}})?)|(?P<num>{_NUM})\s*%")
+_ZH_NUMBER = re.compile(rf"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<big>[万亿]+)?"
+                        rf"|(?P<zh>[{_ZH_NUMERAL}]{{1,40}}(?:点[〇零一二两三四五六七八九]{{1,8}})?)")
 
 
 def _zh_numeral_value(text: str) -> Decimal | None:
-    """Value of a Chinese numeral (``二十四``, ``一千二百``, ``三万五千``), digits included."""
+    """Value of a Chinese numeral (``二十四``, ``一千二百``, ``一亿两千万``, ``零点五``), digits included.
+
+    Read as Chinese groups them: 亿 (10⁸) above 万 (10⁴) above the 千/百/十 section, so
+    ``一亿两千万`` is 120,000,000 and ``一万亿`` 10¹²; a digit written after a unit with no unit
+    of its own stands for the next unit down (``一万五`` 15,000, ``三百五`` 350); ``点`` starts
+    decimals read digit by digit (``三点一四`` 3.14). Returns None for anything else.
+    """
     if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", text):
         return _decimal(text)
-    if text and all(ch in "〇零一二三四五六七八九" for ch in text) and len(text) > 1:
+    whole, dot, decimals = text.partition("点")
+    if dot:
+        if not whole or not decimals or any(ch not in _ZH_DIGIT_CHARS for ch in decimals):
+            return None
+        value = _zh_numeral_value(whole)
+        if value is None:
+            return None
+        return value + Decimal("0." + "".join(str(_ZH_DIGITS[ch]) for ch in decimals))
+    if len(text) > 1 and all(ch in _ZH_DIGIT_CHARS for ch in text):
         return Decimal("".join(str(_ZH_DIGITS[ch]) for ch in text))  # 二〇二五 written digit by digit
-    total, section, digit = 0, 0, None
+    value = _zh_grouped(text)
+    return None if value is None else Decimal(value)
+
+
+_ZH_DIGIT_CHARS = "〇零一二两三四五六七八九"
+
+
+def _zh_grouped(text: str) -> int | None:
+    """An integer numeral split at its highest 亿, then 万, each part read on its own."""
+    if not text:
+        return 0
+    for big, factor in (("亿", 10**8), ("万", 10**4)):
+        cut = text.rfind(big)
+        if cut < 0:
+            continue
+        head = _zh_grouped(text[:cut]) if cut else 1
+        tail = text[cut + 1:]
+        rest = _zh_section(tail, elided=factor // 10) if tail else 0
+        if head is None or rest is None:
+            return None
+        return head * factor + rest
+    return _zh_section(text, elided=None)
+
+
+def _zh_section(text: str, *, elided: int | None) -> int | None:
+    """A numeral below 10,000 (``两千零五``, ``十五``, ``三百五``). ``elided`` is the unit a
+    bare digit stands for when the whole part is that digit after a larger unit (``一万五``:
+    the 五 after 万 is 五千); a part that holds 万 itself goes back to :func:`_zh_grouped`."""
+    if "万" in text:
+        value = _zh_grouped(text)
+        return value if value is not None and (elided is None or value < elided * 10) else None
+    if elided and len(text) == 1 and text in _ZH_DIGITS and text not in "〇零":
+        return _ZH_DIGITS[text] * elided
+    total, digit, last_unit = 0, None, 10**4
     for ch in text:
         if ch in _ZH_DIGITS:
+            if digit:
+                return None  # 二三: two digits in a row are no numeral
             digit = _ZH_DIGITS[ch]
         elif ch in _ZH_UNITS:
-            section += (digit if digit is not None else 1) * _ZH_UNITS[ch]
-            digit = None
-        elif ch in _ZH_BIG:
-            total = (total + section + (digit or 0)) * _ZH_BIG[ch]
-            section, digit = 0, None
+            unit = _ZH_UNITS[ch]
+            if unit >= last_unit:
+                return None  # 十百, 百千: units must fall
+            total += (digit if digit else 1) * unit
+            digit, last_unit = None, unit
         else:
             return None
-    return Decimal(total + section + (digit or 0))
+    if digit and len(text) >= 2 and text[-2] in _ZH_UNITS and last_unit > 10:
+        return total + digit * (last_unit // 10)  # 三百五: a bare digit right after 百 is 五十
+    return total + (digit or 0)
 
 
 def _zh_amount(digits: str, big: str | None) -> Decimal | None:
