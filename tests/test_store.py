@@ -211,7 +211,7 @@ def test_old_cache_and_term_tables_migrate_with_their_rows(tmp_path, schema_vers
     path = tmp_path / "old.db"
     old_database(path, schema_version=schema_version)
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION == 4
         hits = TranslationCache(store).get_many("model:tiny|rev:1", [("Tariffs.", ["关税"]), ("Hello.", []),
                                                                      ("Unseen.", [])])
         assert {i: (h.text, h.score, h.flags) for i, h in hits.items()} == {

@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "export",
     "finetune",
     "serve",
+    "users",
     "settings",
 )
 

@@ -38,3 +38,11 @@ class StoreError(WorkbenchError):
 
 class PathNotAllowedError(WorkbenchError, PermissionError):
     """A path points outside the folder the workbench is allowed to use."""
+
+
+class PermissionDeniedError(WorkbenchError, PermissionError):
+    """The logged-in user's role does not allow what they tried; the message names the role needed."""
+
+
+class JobCancelledError(WorkbenchError):
+    """A long job was cancelled by its owner before it stored anything."""

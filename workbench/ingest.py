@@ -21,6 +21,9 @@ from workbench.errors import FileNotFoundWorkbenchError, InputError
 from workbench.text.html import html_to_text
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Bounds on what one article may cost: longer "sentences" are split, more segments refused.
+MAX_SEGMENT_CHARS = 2_000
+MAX_SEGMENTS = 5_000
 SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
                       ".html": "html", ".htm": "html"}
 
@@ -29,6 +32,8 @@ SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".mark
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 # Other control characters (C0/C1) except tab and line breaks.
 _CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")
+# What a final translation may not contain: every C0/C1 control but tab and newline.
+_FINAL_CONTROL = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f]")
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -154,6 +159,44 @@ def ingest_bytes(data: bytes, *, name: str, source_format: str, keep_duplicates:
     if not data.strip():
         raise InputError(f"{name}: the file is empty; upload an article with some text")
     return clean_text(decode_bytes(data, name), source_format=source_format, keep_duplicates=keep_duplicates)
+
+
+def check_pasted_size(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse pasted text over the upload limit, so a paste cannot do what an upload may not."""
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > max_bytes:
+        raise InputError(f"the pasted text {_too_big(size, max_bytes)}, the same limit as for uploads; "
+                         "paste the article in parts")
+
+
+def split_long_sentence(text: str, limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of ``text``, each at most ``limit`` characters, covering it in order.
+
+    A "sentence" longer than ``limit`` (a table flattened into one line, a list without
+    full stops) is cut after the last clause mark (``,;:`` and their full-width forms)
+    inside the window, else at the last space, else at the limit; the spaces between pieces
+    belong to no piece.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit + 1]
+        cut = max(window.rfind(mark, 0, limit) for mark in (", ", "; ", ": ", "，", "；", "："))
+        cut = cut + 1 if cut > 0 else window.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        end = start + cut
+        spans.append((start, len(text[:end].rstrip())))
+        start = end + (len(text[end:]) - len(text[end:].lstrip()))
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """The first control character other than tab and newline in ``text``: ``(index, char)``, or None."""
+    found = _FINAL_CONTROL.search(text)
+    return (found.start(), found.group()) if found else None
 
 
 def _too_big(size: int, limit: int) -> str:

@@ -20,9 +20,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.corpus import OfficialCorpus
-from workbench.errors import InputError, ModelUnavailableError
+from workbench.errors import InputError, JobCancelledError, ModelUnavailableError
 from workbench.export.writer import SINGLE_FILE_FORMATS
-from workbench.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, CleanText, clean_text, detect_format
+from workbench.ingest import (
+    DEFAULT_MAX_BYTES,
+    MAX_SEGMENT_CHARS,
+    MAX_SEGMENTS,
+    SUPPORTED_SUFFIXES,
+    CleanText,
+    check_pasted_size,
+    clean_text,
+    control_character,
+    detect_format,
+    split_long_sentence,
+)
 from workbench.jsonl import iter_records
 from workbench.segment import DEFAULT_SEGMENTER, segment_text
 from workbench.settings import Settings
@@ -111,20 +122,34 @@ def load_translator_or_none(settings: Settings, *, store: Store | None = None, *
 
 
 def process_article(article: str | CleanText, *, store: Store, translator=None, corpus: OfficialCorpus | None,
-                    progress: ProgressFn | None = None, title: str | None = None, termbase=None) -> str:
+                    progress: ProgressFn | None = None, title: str | None = None, termbase=None,
+                    should_stop: Callable[[], bool] | None = None, max_segments: int = MAX_SEGMENTS,
+                    max_segment_chars: int = MAX_SEGMENT_CHARS, actor: str | None = None) -> str:
     """Clean, segment, translate, align and store an article; returns the document id.
 
-    ``article`` is pasted text (its format is detected) or an already cleaned upload. An
-    article already in the store is not processed again: its id is returned. The official
-    terms of ``termbase`` (default: the shipped glossary and the store's user terms) are
-    enforced in the MT.
+    ``article`` is pasted text (its format is detected; over the upload limit it is refused)
+    or an already cleaned upload. An article already in the store is not processed again:
+    its id is returned. The official terms of ``termbase`` (default: the shipped glossary and
+    the store's user terms) are enforced in the MT. Sentences longer than
+    ``max_segment_chars`` are split; an article of more than ``max_segments`` segments is
+    refused. ``should_stop()`` is asked between stages and translation batches: when it says
+    so, :class:`~workbench.errors.JobCancelledError` is raised and nothing is stored.
+    ``actor`` is recorded in the audit trail as who imported it.
     """
-    report = progress or (lambda stage, done, total: None)
+    def report(stage: str, done: int, total: int) -> None:
+        if should_stop is not None and should_stop():
+            raise JobCancelledError("processing was cancelled; nothing was stored")
+        if progress is not None:
+            progress(stage, done, total)
+
+    if not isinstance(article, CleanText):
+        check_pasted_size(article or "")
     clean = article if isinstance(article, CleanText) else clean_text(article or "", source_format=detect_format(article or ""))
     doc_id = document_id_for(clean.text)
     if store.has_document(doc_id):
         return doc_id
-    segments = segment_text(clean.text, "en")
+    segments = bounded_segments(segment_text(clean.text, "en"), max_segments=max_segments,
+                                max_segment_chars=max_segment_chars)
     report("segment", len(segments), len(segments))
     sources = [s.text for s in segments]
 
@@ -161,8 +186,29 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
         metadata={"dropped_duplicates": clean.dropped_duplicates},
         run_signature=signature,
     ))
-    report("store", len(segments), len(segments))
+    if actor:
+        store.record_event(actor, "import article", doc_id, {"segments": len(segments),
+                                                             "format": clean.source_format})
+    if progress is not None:
+        progress("store", len(segments), len(segments))
     return doc_id
+
+
+def bounded_segments(segments: Sequence, *, max_segments: int = MAX_SEGMENTS,
+                     max_segment_chars: int = MAX_SEGMENT_CHARS) -> list:
+    """``segments`` with every sentence over ``max_segment_chars`` split, renumbered; too many are refused."""
+    from workbench.segment import Segment
+
+    out = []
+    for seg in segments:
+        spans = split_long_sentence(seg.text, max_segment_chars) if len(seg.text) > max_segment_chars else [
+            (0, len(seg.text))]
+        for start, end in spans:
+            out.append(Segment(len(out), seg.text[start:end], seg.paragraph, seg.start + start, seg.start + end))
+        if len(out) > max_segments:
+            raise InputError(f"the article has more than {max_segments:,} segments, the limit for one document; "
+                             "split it into several articles")
+    return out
 
 
 def run_signature(*, translator=None, corpus: OfficialCorpus | None = None, termbase=None):
@@ -309,7 +355,7 @@ def filter_rows(rows: Sequence[SegmentView], kind: str = "all") -> list[SegmentV
 
 def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, base_revision: int,
                 text: str | None = None, link_id: int | None = None, revision: int | None = None,
-                citation: dict | None = None) -> Review:
+                citation: dict | None = None, reason: str | None = None) -> Review:
     """Apply one reviewer action to a segment and store it as a new revision.
 
     * ``edit``: save ``text`` as the final Chinese (state ``edited``).
@@ -320,7 +366,9 @@ def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, ba
     * ``revert``: bring back the text of revision ``revision`` (as a new revision; history is kept).
 
     ``base_revision`` is the revision the reviewer was looking at; if the segment has moved on
-    since, :class:`~workbench.errors.ConflictError` says who changed it and to what.
+    since, :class:`~workbench.errors.ConflictError` says who changed it and to what. A final
+    text with a control character other than tab and newline is refused (every export format
+    must carry the same text); ``reason`` is kept with a rejection.
     """
     if action not in ACTIONS:
         raise InputError(f"unknown review action {action!r}; use one of {', '.join(ACTIONS)}")
@@ -352,8 +400,20 @@ def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, ba
         state = "approved" if action == "approve" else "rejected"
         if text is not None and text != current.text:
             citation = None
+    final = check_final_text(final)
     return store.save_review(segment_id, text=final, state=state, reviewer=reviewer, base_revision=base_revision,
-                             action=action, citation=citation)
+                             action=action, citation=citation, reason=(reason or "").strip() or None)
+
+
+def check_final_text(text: str) -> str:
+    """``text`` with Windows line ends made plain; refuses any other control character but tab and newline."""
+    text = text.replace("\r\n", "\n")
+    found = control_character(text)
+    if found is not None:
+        index, char = found
+        raise InputError(f"the final Chinese contains the control character U+{ord(char):04X} at position "
+                         f"{index + 1}; delete it (only tab and newline are allowed) and save again")
+    return text
 
 
 def citation_for(link: LinkRecord) -> dict:
@@ -633,7 +693,8 @@ def machine_translations(settings: Settings | None, sentences: Sequence[str], *,
         return None, "none", "the translation engine is not installed; aligning without MT"
     if translator is None:
         return None, "none", f"{notice} — aligning without MT"
-    return [t.text for t in translator.translate(list(sentences))], f"engine:{translator.backend.source.id}", None
+    source = translator.backend.source  # the model and its revision: a changed model is a changed signature
+    return [t.text for t in translator.translate(list(sentences))], f"engine:{source.id}@{source.revision}", None
 
 
 @dataclass(frozen=True)
@@ -910,3 +971,92 @@ def correction_in(before: str, after: str) -> tuple[str, str] | None:
     from workbench.tm import correction_from_edit
 
     return correction_from_edit(before, after)
+
+
+# --- users, roles and the audit trail -----------------------------------------------------------------
+
+AUDIT_COLUMNS = ("at", "actor", "action", "segment", "revision", "state", "text", "reason", "detail")
+
+
+def open_directory(store: Store, quick_start: Sequence[tuple[str, str]] = ()):
+    """Everyone who may log in to the UI (:class:`~workbench.users.Directory`)."""
+    from workbench.users import Directory
+
+    return Directory(store, quick_start)
+
+
+def add_user(settings: Settings, name: str, role: str, password: str, *, actor: str = "command line"):
+    """Create a user with a hashed password (:class:`~workbench.store.UserRecord`); recorded in the audit trail."""
+    from workbench.users import check_new_user, hash_password
+
+    check_new_user(name, role, password)
+    with open_store(settings) as store:
+        record = store.add_user(name, role, hash_password(password))
+        store.record_event(actor, "add user", None, {"user": name, "role": role})
+    return record
+
+
+def list_users(settings: Settings) -> list:
+    """Every user and role (read-only: works on a read-only database)."""
+    with open_store(settings, read_only=True) as store:
+        return store.users()
+
+
+def set_user_role(settings: Settings, name: str, role: str, *, actor: str = "command line") -> None:
+    """Give ``name`` another role; takes effect on their next request."""
+    with open_store(settings) as store:
+        store.set_user_role(name, role)
+        store.record_event(actor, "set role", None, {"user": name, "role": role})
+
+
+def remove_user(settings: Settings, name: str, *, actor: str = "command line") -> None:
+    """Remove a user; their sessions end on their next request, their history stays."""
+    with open_store(settings) as store:
+        store.remove_user(name)
+        store.record_event(actor, "remove user", None, {"user": name})
+
+
+def record_event(store: Store, actor: str, action: str, document_id: str | None = None,
+                 detail: dict | None = None) -> None:
+    """Append a line to the audit trail."""
+    store.record_event(actor, action, document_id, detail)
+
+
+def audit_trail(store: Store, document_id: str) -> list:
+    """Who did what to a document, when, oldest first (:class:`~workbench.store.AuditEvent`)."""
+    store.document(document_id)  # an unknown id says so
+    return store.audit_trail(document_id)
+
+
+def audit_rows(events: Sequence) -> list[list[str]]:
+    """The audit trail as rows of :data:`AUDIT_COLUMNS` (text), for the UI's table and the CSV."""
+    import json
+
+    rows = []
+    for event in events:
+        detail = {k: v for k, v in event.detail.items() if k not in ("state", "text", "reason")}
+        rows.append([event.at, event.actor, event.action, "" if event.segment is None else str(event.segment),
+                     "" if event.revision is None else str(event.revision), event.detail.get("state", ""),
+                     event.detail.get("text", ""), event.detail.get("reason", ""),
+                     json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""])
+    return rows
+
+
+def audit_csv(store: Store, document_id: str, *, output_dir) -> object:
+    """Write a document's audit trail as CSV (UTF-8 with BOM, so spreadsheets read the Chinese) and return its path."""
+    import csv
+    import io
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from workbench.text.files import atomic_write_text
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    writer.writerows(audit_rows(audit_trail(store, document_id)))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = Path(output_dir) / f"{document_id}-audit-{stamp}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, "\ufeff" + buffer.getvalue())
+    return path

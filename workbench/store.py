@@ -27,6 +27,7 @@ pragmas and its migrations. Documents and alignment links keep the run signature
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -143,7 +144,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE documents ADD COLUMN run_signature TEXT",
         "ALTER TABLE alignment_links ADD COLUMN run_signature TEXT",
     ),
+    # 4: who may do what (users and roles; passwords only as KDF hashes), the reason given with
+    # a rejection, and an append-only trail of everything that is not a revision (imports,
+    # exports, user management).
+    (
+        """CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('translator', 'reviewer', 'admin')),
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "ALTER TABLE revisions ADD COLUMN reason TEXT",
+        """CREATE TABLE audit_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            document_id TEXT,
+            detail TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX audit_by_document ON audit_events (document_id, id)",
+        """CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit_events
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        """CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit_events
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    ),
 )
+ROLES = ("translator", "reviewer", "admin")  # each role may do what the ones before it may
 USER_TERM_COLUMNS = ("en", "zh", "attestation", "source", "valid_from", "valid_to", "added_by", "added_at")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -292,6 +319,30 @@ class Revision:
     action: str
     citation: dict | None
     created_at: str
+    reason: str | None = None  # why it was rejected, when the reviewer said
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A person who may log in, with their role; the password is kept only as a KDF hash."""
+
+    name: str
+    role: str
+    password_hash: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One line of a document's audit trail: who did what, when (``segment`` for revisions)."""
+
+    at: str
+    actor: str
+    action: str
+    document_id: str | None
+    detail: dict
+    segment: int | None = None  # the segment's position + 1, for revisions
+    revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -334,6 +385,7 @@ class Store:
                 raise StoreError(f"cannot create the folder for database {self.path} ({err.strerror}); "
                                  "set WORKBENCH_DB to a writable location") from None
             self.migrate()
+        self.check_integrity()
 
     # --- connections and transactions ------------------------------------------------------------
 
@@ -350,7 +402,10 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         try:
             if self.read_only:
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                # On a read-only folder SQLite cannot create the WAL's shared-memory file; nobody can
+                # be writing there, so the file is opened as immutable.
+                flags = "mode=ro" if os.access(self.path.resolve().parent, os.W_OK) else "mode=ro&immutable=1"
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?{flags}", uri=True,
                                        isolation_level=None, check_same_thread=False)
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -404,6 +459,13 @@ class Store:
             return self.connection().execute(sql, params).fetchall()
         except sqlite3.Error as err:
             raise _store_error(err, self.path) from None
+
+    def check_integrity(self) -> None:
+        """Refuse a damaged file at open (``PRAGMA quick_check``), before any page of it is served."""
+        rows = self._query("PRAGMA quick_check")
+        problems = [str(row[0]) for row in rows if str(row[0]).lower() != "ok"]
+        if problems:
+            raise _store_error(sqlite3.DatabaseError(f"database disk image is malformed ({problems[0]})"), self.path)
 
     def schema_version(self) -> int:
         """The schema version of the database file (``PRAGMA user_version``)."""
@@ -554,7 +616,7 @@ class Store:
         return {r["sid"]: _review(r) if r["revision"] is not None else Review(r["sid"]) for r in rows}
 
     def save_review(self, segment_id: int, *, text: str, state: str, reviewer: str, base_revision: int,
-                    action: str = "edit", citation: dict | None = None) -> Review:
+                    action: str = "edit", citation: dict | None = None, reason: str | None = None) -> Review:
         """Append a revision based on ``base_revision``; returns the new current review.
 
         Raises :class:`ConflictError` (showing the other reviewer's text) when the segment has
@@ -577,18 +639,17 @@ class Store:
                     f"opened revision {base_revision}; their text: {current.text!r}; "
                     "reload the segment, merge your change into theirs and save again")
             conn.execute(
-                "INSERT INTO revisions (segment_id, number, text, state, reviewer, action, citation, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO revisions (segment_id, number, text, state, reviewer, action, citation, created_at,"
+                " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (segment_id, base_revision + 1, text, state, reviewer, action,
-                 _dump(citation) if citation else None, created))
+                 _dump(citation) if citation else None, created, reason or None))
         return Review(segment_id, base_revision + 1, text, state, reviewer, citation,
                       current.first_at or created, created)
 
     def revisions(self, segment_id: int) -> list[Revision]:
         """Every saved revision of a segment, oldest first."""
         rows = self._query("SELECT * FROM revisions WHERE segment_id = ? ORDER BY number", (segment_id,))
-        return [Revision(r["segment_id"], r["number"], r["text"], r["state"], r["reviewer"], r["action"],
-                         _load_optional(r["citation"]), r["created_at"]) for r in rows]
+        return [_revision(r) for r in rows]
 
     def count_revisions(self) -> int:
         """How many revisions the whole store holds (for integrity checks)."""
@@ -597,6 +658,75 @@ class Store:
     def has_table(self, name: str) -> bool:
         """True when the file holds table ``name`` (a read-only store may predate a migration)."""
         return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+    # --- users and the audit trail -------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password_hash: str) -> UserRecord:
+        """Store a new user; raises :class:`InputError` when the name is taken or the role unknown."""
+        _known_role(role)
+        created = now_iso()
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise InputError(f"user {name!r} already exists; use 'workbench users set-role' or pick another name")
+            conn.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                         (name, role, password_hash, created))
+        return UserRecord(name, role, password_hash, created)
+
+    def set_user_role(self, name: str, role: str) -> None:
+        """Give user ``name`` another role."""
+        _known_role(role)
+        with self.transaction() as conn:
+            if not conn.execute("UPDATE users SET role = ? WHERE name = ?", (role, name)).rowcount:
+                raise InputError(f"no user {name!r}; 'workbench users list' shows who exists")
+
+    def remove_user(self, name: str) -> None:
+        """Delete user ``name`` (their revisions and audit lines stay, under their name)."""
+        with self.transaction() as conn:
+            if not conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
+                raise InputError(f"no user {name!r}; 'workbench users list' shows who exists")
+
+    def user(self, name: str) -> UserRecord | None:
+        """The user called ``name``, if any."""
+        if not self.has_table("users"):
+            return None
+        rows = self._query("SELECT * FROM users WHERE name = ?", (name,))
+        return UserRecord(rows[0]["name"], rows[0]["role"], rows[0]["password_hash"], rows[0]["created_at"]) \
+            if rows else None
+
+    def users(self) -> list[UserRecord]:
+        """Every user, by name."""
+        if not self.has_table("users"):
+            return []
+        return [UserRecord(r["name"], r["role"], r["password_hash"], r["created_at"])
+                for r in self._query("SELECT * FROM users ORDER BY name")]
+
+    def record_event(self, actor: str, action: str, document_id: str | None = None,
+                     detail: dict | None = None) -> None:
+        """Append one line to the audit trail (imports, exports, user management)."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO audit_events (at, actor, action, document_id, detail) VALUES (?, ?, ?, ?, ?)",
+                         (now_iso(), actor, action, document_id, _dump(detail or {})))
+
+    def audit_trail(self, document_id: str) -> list[AuditEvent]:
+        """Everything done to a document, oldest first: its audit lines and every revision of its segments."""
+        events = []
+        if self.has_table("audit_events"):
+            events = [AuditEvent(r["at"], r["actor"], r["action"], r["document_id"], json.loads(r["detail"]))
+                      for r in self._query("SELECT * FROM audit_events WHERE document_id = ? ORDER BY id",
+                                           (document_id,))]
+        rows = self._query(
+            """SELECT r.*, s.position FROM revisions r JOIN segments s ON s.id = r.segment_id
+               WHERE s.document_id = ? ORDER BY r.created_at, r.id""", (document_id,))
+        for r in rows:
+            revision = _revision(r)
+            detail = {"state": revision.state, "text": revision.text}
+            if revision.reason:
+                detail["reason"] = revision.reason
+            if revision.citation:
+                detail["citation"] = revision.citation.get("doc_id")
+            events.append(AuditEvent(revision.created_at, revision.reviewer, revision.action, document_id, detail,
+                                     r["position"] + 1, revision.number))
+        return sorted(events, key=lambda e: e.at)
 
     # --- translation cache ------------------------------------------------------------------------------
 
@@ -679,6 +809,16 @@ def _link(r: sqlite3.Row) -> LinkRecord:
 def _column(r: sqlite3.Row, name: str) -> str | None:
     """A column added by a later migration: None on a read-only store still at an older schema."""
     return r[name] if name in r.keys() else None  # noqa: SIM118 - sqlite3.Row has no __contains__ for names
+
+
+def _revision(r: sqlite3.Row) -> Revision:
+    return Revision(r["segment_id"], r["number"], r["text"], r["state"], r["reviewer"], r["action"],
+                    _load_optional(r["citation"]), r["created_at"], _column(r, "reason"))
+
+
+def _known_role(role: str) -> None:
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
 
 
 def _review(r: sqlite3.Row) -> Review:
