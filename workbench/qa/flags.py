@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,12 @@ class QAFlag:
     start: int | None = None
     end: int | None = None
 
-    def __post_init__(self) -> None:
-        from workbench.qa.registry import CHECKS  # the registry imports the checks, which import this
+    # The check registry, installed by workbench.qa.registry as it loads (it imports the
+    # checks, which import this module, so this module cannot import it).
+    registry: ClassVar[Mapping[str, object]] = {}
 
-        if self.check not in CHECKS:
+    def __post_init__(self) -> None:
+        if self.check not in self.registry:
             raise ValueError(f"unknown QA check {self.check!r}")
 
     def to_dict(self) -> dict:

@@ -67,5 +67,7 @@ CHECKS: dict[str, CheckSpec] = {
     "punctuation": CheckSpec(_punctuation, 0.1, 9),
 }
 
+QAFlag.registry = CHECKS  # a flag carries only a registered name
+
 # Every check name a flag can carry, most serious first (the order reports list them).
 CHECK_NAMES: tuple[str, ...] = tuple(sorted(CHECKS, key=lambda name: CHECKS[name].severity))
