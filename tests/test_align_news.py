@@ -128,6 +128,7 @@ def test_an_unloadable_model_gives_a_one_line_notice_and_model_free_links(monkey
     assert any(json.loads(line)["tgt_text"] == OFFICIAL for line in captured.out.splitlines())
 
 
+@pytest.mark.slow
 def test_the_translation_engine_feeds_the_mt_signal(monkeypatch, capsys, tiny_model):
     monkeypatch.setenv("WORKBENCH_MODEL", str(tiny_model))
     assert dispatch(["align", str(DEMO_ARTICLE), "--format", "jsonl"]) == 0

@@ -70,6 +70,7 @@ def test_a_chain_of_mixed_beads_is_recovered_exactly():
     assert all(b.evidence.signals["mt"] > 0.9 for b in linked)
 
 
+@pytest.mark.slow
 def test_long_documents_use_the_coarse_pass_and_stay_exact():
     shape = [(1, 1), (1, 2), (2, 1), (1, 1), (1, 1)] * 120  # 720 × 720 sentences: beyond a full search
     src, tgt, mt, expected = _document(shape)

@@ -75,6 +75,7 @@ def status_without_login(base: str, endpoint: dict[str, str]) -> dict[str, int]:
     return status
 
 
+@pytest.mark.slow
 def test_with_credentials_no_document_route_answers_without_them(start_app, seeded_db):
     app = start_app("--auth", f"{USER}:{PASSWORD}", "--no-mt", "--db", str(seeded_db))
     endpoint = logged_in_api_names(app.url)
@@ -87,6 +88,7 @@ def test_with_credentials_no_document_route_answers_without_them(start_app, seed
         assert store.count_revisions() == 0 and [d.id for d in store.list_documents()] == ["doc-sample"]
 
 
+@pytest.mark.slow
 def test_logged_in_client_reads_and_saves_as_the_login_name(start_app, seeded_db):
     from gradio_client import Client
 
@@ -109,6 +111,7 @@ def test_logged_in_client_reads_and_saves_as_the_login_name(start_app, seeded_db
     assert (revision.text, revision.reviewer, revision.action) == ("中方将依法审批出口申请。", USER, "edit")
 
 
+@pytest.mark.slow
 def test_the_server_binds_to_loopback_by_default(start_app):
     app = start_app("--no-mt")
     assert "Running on local URL:  http://127.0.0.1:" in app.log.read_text()  # not 0.0.0.0

@@ -138,6 +138,7 @@ def test_a_failing_batch_is_recorded_and_only_it_is_retried(tiny_model, tmp_path
     assert not failures_path(out).exists()
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_then_rerun_gives_every_id_exactly_once(tiny_model, tmp_path):
     inputs = write_jsonl(tmp_path / "in.jsonl", 400)
     out = tmp_path / "out.jsonl"
@@ -165,6 +166,7 @@ def test_sigkill_mid_run_then_rerun_gives_every_id_exactly_once(tiny_model, tmp_
     assert after[:len(before)] == before  # what was written survived untouched
 
 
+@pytest.mark.slow
 def test_batch_translation_enforces_official_terms_unless_told_not_to(tiny_model, tmp_path):
     inputs = tmp_path / "in.jsonl"
     inputs.write_text(json.dumps({"id": "q", "text": "Applications for the export of controlled items."}) + "\n",

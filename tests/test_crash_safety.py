@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.fixtures.store import sample_document
 from workbench import pipeline
 from workbench.errors import ConflictError
@@ -80,6 +82,7 @@ def _kill_after_acks(writers: list[subprocess.Popen], acks: int) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+@pytest.mark.slow
 def test_killed_writers_lose_no_acknowledged_save_and_leave_an_intact_database(tmp_path):
     db = tmp_path / "review.db"
     with Store(db) as store:
@@ -113,6 +116,7 @@ def process_and_report(db: str, article: str) -> None:
                              progress=lambda stage, done, total: print(stage, total, flush=True))
 
 
+@pytest.mark.slow
 def test_killed_while_storing_an_article_leaves_it_whole_or_absent(tmp_path):
     article = tmp_path / "long.txt"
     article.write_text("".join(f"Exports of item {i} rose {i % 97} percent in May. Officials met on June "

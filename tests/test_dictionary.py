@@ -59,6 +59,7 @@ def test_lemmas():
         "item", "policy", "tax", "be", "measure", "stop", "china"]
 
 
+@pytest.mark.slow
 def test_the_built_dictionary_is_cached_on_disk(tmp_path):
     from workbench.dictionary import forget_loaded_dictionaries
 
@@ -73,6 +74,7 @@ def test_the_built_dictionary_is_cached_on_disk(tmp_path):
         forget_loaded_dictionaries()
 
 
+@pytest.mark.slow
 def test_an_edited_glossary_is_picked_up_by_every_caller(tmp_path):
     from workbench.settings import SHIPPED_GLOSSARY
 

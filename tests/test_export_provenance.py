@@ -171,6 +171,7 @@ def shared_corpus():
     return ROOT / "corpora"
 
 
+@pytest.mark.slow
 def test_a_translated_article_signs_its_mt_identity_and_glossary(store, tiny_model):
     from workbench.settings import Settings
     from workbench.terms import TermBase, add_user_term

@@ -119,6 +119,7 @@ def assert_one_line_error(done: subprocess.CompletedProcess, *phrases: str) -> N
         assert phrase in lines[0]
 
 
+@pytest.mark.slow
 def test_cli_on_a_full_disk_is_one_line_and_leaves_no_half_made_database(tmp_path):
     db = tmp_path / "new.db"
 

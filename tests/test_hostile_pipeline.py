@@ -159,6 +159,7 @@ def tiny_translator(tiny_model, tmp_path_factory):
         return load_translator(str(tiny_model), "transformers", models_dir=models_dir_now())
 
 
+@pytest.mark.slow
 def test_server_refuses_uploads_of_other_types_or_over_the_limit(start_app, tmp_path):
     """What the browser's file picker allows is not trusted: the server checks type and size itself."""
     from gradio_client import Client, handle_file

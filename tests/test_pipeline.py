@@ -218,6 +218,7 @@ def test_export_document_writes_the_approved_segments(sample_store):
         pipeline.export_document(sample_store, "doc-sample", "hf", output_dir=output_dir_now())
 
 
+@pytest.mark.slow
 def test_official_terms_are_enforced_when_an_article_is_translated(store, tiny_model):
     translator, _ = pipeline.load_translator_or_none(Settings.resolve({"model": str(tiny_model), "backend": "transformers"}), store=store)
     sentence = "China will review applications for the export of controlled items."

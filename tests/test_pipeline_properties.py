@@ -16,6 +16,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +77,7 @@ def apply_review(store: Store, segment_id: int, plan: str, text: str, later_text
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(article=articles, plans=reviews)
+@pytest.mark.slow
 def test_export_holds_exactly_the_approved_segments_and_their_final_text(article, plans, capsys):
     check_export(article, plans, capsys)
 

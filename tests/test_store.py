@@ -111,6 +111,7 @@ def test_save_requires_a_reviewer_and_a_known_state(sample_store):
     assert sample_store.revisions(seg) == []
 
 
+@pytest.mark.slow
 def test_four_threads_of_500_saves_lose_no_revision(sample_store):
     """Each thread saves to its own segment and, with retries, to one shared segment."""
     seg_ids = [s.id for s in sample_store.segments("doc-sample")]

@@ -58,6 +58,7 @@ def test_target_language_token_starts_every_source(translators):
         assert tokens[0] == ">>cmn_Hans<<" and tokens[-1] == "</s>"
 
 
+@pytest.mark.slow
 def test_long_sentence_is_split_at_clauses_and_every_piece_translated(translators):
     translator = translators["ctranslate2"]
     assert len(LONG_SENTENCE) >= 3000 and translator.backend.count_tokens(LONG_SENTENCE) > 512

@@ -16,6 +16,7 @@ def _models_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(tmp_path_factory.getbasetemp() / "term-models"))
 
 
+@pytest.mark.slow
 def test_transformers_decoding_puts_a_required_term_in(tiny_model):
     translator = load_translator(str(tiny_model), "hf", models_dir=models_dir_now())
     term = "管制物项"
