@@ -241,8 +241,9 @@ def _title_from(clean: CleanText) -> str:
 
 def _new_translation(position: int, t, problems: tuple[dict, ...]) -> NewTranslation:
     # The translator's own problem flags (repetition, term-missing) are superseded by the QA checks,
-    # which test the same and more; its informational flags (cached, split, ...) are kept.
-    made = tuple(f for f in (t.flags or ()) if f in INFO_FLAGS)
+    # which test the same and more; its informational flags (cached, split, ...) are kept, and so is
+    # the evidence of how each official term got in (term:<Chinese>:<how>), for the reviewer.
+    made = tuple(f for f in (t.flags or ()) if f in INFO_FLAGS or str(f).startswith("term:"))
     return NewTranslation(position, t.text, origin="mt", model=t.model, model_revision=t.revision,
                           backend=t.backend, options=dict(t.options or {}), score=t.score, flags=made + problems)
 
@@ -589,13 +590,17 @@ def open_resources(settings: Settings, *, mt: bool = True) -> Resources:
 
 
 def translate_with_terms(translator, texts: Sequence[str], termbase=None, *,
-                         progress: Callable[[int, int], None] | None = None) -> list:
+                         progress: Callable[[int, int], None] | None = None, errors: str = "raise") -> list:
     """Translate ``texts``, enforcing the official terms ``termbase`` finds in each (None: no enforcement).
 
     The one place term enforcement is wired: articles, batch jobs and look-ups all come here.
+    Each required term carries its English and the glossary's unofficial renderings to avoid;
+    ``errors="collect"`` leaves a failed batch's exception in its segments' slots.
     """
-    required = termbase.required_for(texts) if termbase is not None else None
-    return translator.translate(list(texts), progress=progress, required_terms=required)
+    from workbench.translate.constraints import required_terms
+
+    required = required_terms(termbase, texts) if termbase is not None else None
+    return translator.translate(list(texts), progress=progress, required_terms=required, errors=errors)
 
 
 # --- command-line jobs: each CLI command is a thin shell over one of these ------------------------------
@@ -608,6 +613,13 @@ def read_article_file(path: str, *, lang: str = "en", max_bytes: int | None = No
     article = read_article(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, keep_duplicates=keep_duplicates)
     options = {"segmenter": segmenter} if segmenter else {}
     return segment_text(article.text, lang, split_semicolons=split_semicolons, **options), article.dropped_duplicates
+
+
+def decode_upload(data: bytes, name: str) -> str:
+    """Uploaded bytes as text; another encoding or binary data is named in one line, as for articles."""
+    from workbench.ingest import decode_bytes
+
+    return decode_bytes(data, name)
 
 
 def read_upload(path: str):

@@ -15,13 +15,15 @@ import importlib.util
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import ClassVar
 
 from workbench.errors import InputError
+from workbench.translate.constraints import TermRequest
 from workbench.translate.postprocess import normalize_zh_punctuation
 from workbench.translate.resolve import ModelSource
+from workbench.translate.tokenizer import MarianTokenizerAdapter
 
 __all__ = ["ALIASES", "BACKENDS", "DecodingOptions", "Hypothesis", "TranslatorBackend", "backend_class", "default_backend"]
 
@@ -38,7 +40,9 @@ class DecodingOptions:
     """How to decode; every field is part of the translator's identity."""
 
     beam: int = 4
+    # A batch holds at most batch_size pieces and batch_tokens padded source tokens (0: no token limit).
     batch_size: int = 16
+    batch_tokens: int = 0
     # Longer segments are split at clause boundaries (the model's hard limit is 512).
     max_source_tokens: int = 200
     # Repetition guard: no 4-token sequence twice, output capped at ratio × source + slack.
@@ -46,8 +50,10 @@ class DecodingOptions:
     repetition_penalty: float = 1.0
     max_length_ratio: float = 2.0
     length_slack: int = 10
-    # Hypotheses compared when official terms are required.
+    # Hypotheses compared when official terms are required; then, where a backend can, each term
+    # still missing is put in (CTranslate2: target_prefix). term_prefix=False stops at choosing.
     term_hypotheses: int = 4
+    term_prefix: bool = True
     # Forced output length, for benchmarks (None: from the source length).
     min_new_tokens: int | None = None
     max_new_tokens: int | None = None
@@ -71,9 +77,9 @@ class DecodingOptions:
 
     def signature(self) -> str:
         """``beam:4|nrng:4|rp:1.0|…`` in a fixed order, for the translator's identity."""
-        short = {"beam": "beam", "batch_size": None, "max_source_tokens": "split", "no_repeat_ngram_size": "nrng",
+        short = {"beam": "beam", "batch_size": None, "batch_tokens": None, "max_source_tokens": "split", "no_repeat_ngram_size": "nrng",
                  "repetition_penalty": "rp", "max_length_ratio": "lenratio", "length_slack": "lenslack",
-                 "term_hypotheses": "termhyp", "min_new_tokens": "minnew", "max_new_tokens": "maxnew",
+                 "term_hypotheses": "termhyp", "term_prefix": "termprefix", "min_new_tokens": "minnew", "max_new_tokens": "maxnew",
                  "target_token": "tgt"}
         # Batch size changes speed, not output, so it stays out of the identity.
         return "|".join(f"{short[k]}:{v}" for k, v in asdict(self).items() if short[k] and v is not None)
@@ -84,12 +90,19 @@ class DecodingOptions:
 
 @dataclass(frozen=True)
 class Hypothesis:
-    """One decoded candidate: target pieces, its text, average token log-probability."""
+    """One decoded candidate: target pieces, its text, average token log-probability, and its terms.
+
+    ``terms`` records how each required term present got there (``(term, how)``, see
+    :data:`~workbench.translate.constraints.TERM_HOW`); ``terms_missing`` those absent.
+    """
 
     tokens: tuple[str, ...]
     text: str
     score: float
     terms_missing: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
+    #: per output token, attention over the source tokens (CTranslate2, when terms were asked for)
+    attention: tuple | None = field(default=None, compare=False, repr=False)
 
 
 class TranslatorBackend(ABC):
@@ -98,24 +111,33 @@ class TranslatorBackend(ABC):
     name: ClassVar[str]
     #: what the identity records beyond the name, e.g. the quantisation
     variant: ClassVar[str] = ""
+    #: how present terms are credited when ``generate`` was given them (a backend that steers says so)
+    steers_terms: ClassVar[bool] = False
 
     def __init__(self, source: ModelSource, options: DecodingOptions, *, device: str = "cpu",
-                 models_dir: Path | None = None) -> None:
-        """Load ``source`` on ``device``; ``models_dir`` holds derived models (the CTranslate2 conversion)."""
-        from transformers import MarianTokenizer
+                 models_dir: Path | None = None, threads: int | None = None) -> None:
+        """Load ``source`` on ``device``; ``models_dir`` holds derived models (the CTranslate2 conversion).
 
+        ``threads``: the cores this translator may use (default: all this process may).
+        """
         self.source = source
+        self.threads = threads
         self.options = options
         self.device = device
         self.models_dir = Path(models_dir) if models_dir is not None else None
-        self.tokenizer = MarianTokenizer.from_pretrained(str(source.path))
-        languages = [t for t in self.tokenizer.get_vocab() if t.startswith(">>") and t.endswith("<<")]
+        self.codec = self._codec(source.path)
+        languages = self.codec.languages
         if languages and options.target_token not in languages:
             raise InputError(f"the model has no target token {options.target_token}; use one of "
                              f"{', '.join(sorted(languages)[:10])}")
         # Multi-target models must be told the variety, or may answer in Traditional Chinese.
-        self.prefix = f"{options.target_token} " if languages else ""
+        self.language = options.target_token if languages else ""
+        self.prefix = f"{self.language} " if self.language else ""
         self._load()
+
+    def _codec(self, folder: Path):
+        """The tokenizer (:mod:`workbench.translate.tokenizer` interface); Transformers' by default."""
+        return MarianTokenizerAdapter(folder)
 
     @abstractmethod
     def _load(self) -> None:
@@ -123,32 +145,36 @@ class TranslatorBackend(ABC):
 
     @abstractmethod
     def generate(self, sources: list[list[str]], *, max_new_tokens: int, min_new_tokens: int,
-                 num_hypotheses: int, required: list[list[list[str]]] | None) -> list[list[tuple[list[str], float]]]:
-        """For each source (token list), ``num_hypotheses`` pairs of (target tokens, avg log-prob), best first.
+                 num_hypotheses: int, required: list[list[list[str]]] | None,
+                 suppress: list[list[str]] | None = None) -> list[list[tuple]]:
+        """For each source (token list), ``num_hypotheses`` tuples (target tokens, avg log-prob[, attention]), best first.
 
         ``required[i]`` holds the target-token sequences of the terms source ``i`` must render;
-        backends that can steer decoding towards them do, the others ignore it.
+        backends that can steer decoding towards them do, the others ignore it. ``suppress``
+        are token sequences the output must not contain (known wrong renderings).
         """
+
+    def enforce(self, sources: list[list[str]], chosen: list[Hypothesis], requests: list[list[TermRequest]], *,
+                max_new_tokens: int, min_new_tokens: int) -> list[Hypothesis]:
+        """Put the terms still missing from ``chosen`` into them; by default nothing more is done."""
+        return chosen
 
     def source_tokens(self, text: str) -> list[str]:
         """The model's input tokens for ``text``: target-language token, pieces, ``</s>``."""
-        ids = self.tokenizer(self.prefix + text, add_special_tokens=True, verbose=False).input_ids
-        return self.tokenizer.convert_ids_to_tokens(ids)
+        return self.codec.source_tokens(text, self.language)
 
     def count_tokens(self, text: str) -> int:
         """How many input tokens ``text`` becomes (what :func:`split_for_model` needs)."""
-        return len(self.tokenizer(self.prefix + text, add_special_tokens=True, verbose=False).input_ids)
+        return len(self.codec.source_tokens(text, self.language))
 
     def term_tokens(self, term: str) -> list[str]:
         """Target pieces of a Chinese term, without the word-start marker standing alone."""
-        ids = self.tokenizer(text_target=term, add_special_tokens=False).input_ids
-        pieces = self.tokenizer.convert_ids_to_tokens(ids)
-        return pieces[1:] if len(pieces) > 1 and pieces[0] == "▁" else pieces
+        pieces = self.codec.target_pieces(term)
+        return pieces[1:] if len(pieces) > 1 and pieces[0] == "\u2581" else pieces
 
     def decode(self, tokens: Sequence[str]) -> str:
         """Target text of ``tokens`` (special tokens dropped)."""
-        ids = self.tokenizer.convert_tokens_to_ids(list(tokens))
-        return self.tokenizer.decode(ids, skip_special_tokens=True)
+        return self.codec.decode(tokens)
 
     def max_new_tokens(self, source_length: int) -> int:
         """Output cap for a source of ``source_length`` tokens (the repetition guard's length part)."""
@@ -156,25 +182,52 @@ class TranslatorBackend(ABC):
             return self.options.max_new_tokens
         return min(512, math.ceil(self.options.max_length_ratio * source_length) + self.options.length_slack)
 
-    def translate_batch(self, sources: list[list[str]], terms: Sequence[Sequence[str]] | None = None) -> list[Hypothesis]:
-        """Best hypothesis per source; with ``terms``, the one covering most of them (then by score)."""
-        wanted = [[normalize_zh_punctuation(t) for t in ts if t.strip()] for ts in terms] if terms else None
-        has_terms = bool(wanted and any(wanted))
+    def translate_batch(self, sources: list[list[str]],
+                        terms: Sequence[Sequence[str | TermRequest]] | None = None) -> list[Hypothesis]:
+        """Best hypothesis per source; with ``terms``, one that holds them.
+
+        ``terms[i]`` are the Chinese strings (or :class:`TermRequest`) source ``i`` must render.
+        Among the n-best the one covering most terms wins (then the model's score); a backend
+        that can (:meth:`enforce`) then puts in the terms still missing.
+        """
+        requests = [[r if isinstance(r, TermRequest) else TermRequest(r) for r in ts] for ts in terms] if terms else None
+        requests = [[TermRequest(normalize_zh_punctuation(r.zh), r.span, r.avoid) for r in rs if r.zh.strip()]
+                    for rs in requests] if requests else None
+        has_terms = bool(requests and any(requests))
         n = max(1, min(self.options.term_hypotheses, 16)) if has_terms else 1
-        required = [[self.term_tokens(t) for t in ts] for ts in wanted] if has_terms else None
-        nbest = self.generate(
-            sources, max_new_tokens=self.max_new_tokens(max(map(len, sources))),
-            min_new_tokens=self.options.min_new_tokens or 1, num_hypotheses=n, required=required)
+        required = [[self.term_tokens(r.zh) for r in rs] for rs in requests] if has_terms else None
+        max_new = self.max_new_tokens(max(map(len, sources)))
+        min_new = self.options.min_new_tokens or 1
+        suppress = self.suppressed_sequences(requests) if has_terms else []
+        extra = {"suppress": suppress} if suppress else {}
+        nbest = self.generate(sources, max_new_tokens=max_new, min_new_tokens=min_new, num_hypotheses=n,
+                              required=required, **extra)
         chosen = []
         for i, candidates in enumerate(nbest):
-            hyps = [self._hypothesis(tokens, score, wanted[i] if wanted else ()) for tokens, score in candidates]
+            wanted = [r.zh for r in requests[i]] if has_terms else []
+            hyps = [self._hypothesis(c[0], c[1], wanted, "n-best" if rank else "decoded",
+                                     attention=c[2] if len(c) > 2 else None)
+                    for rank, c in enumerate(candidates)]
             hyps.sort(key=lambda h: (len(h.terms_missing), -h.score))
             chosen.append(hyps[0])
+        if has_terms and self.options.term_prefix and any(h.terms_missing for h in chosen):
+            chosen = self.enforce(sources, chosen, requests, max_new_tokens=max_new, min_new_tokens=min_new)
         return chosen
 
-    def _hypothesis(self, tokens: list[str], score: float, terms: Sequence[str]) -> Hypothesis:
+    def suppressed_sequences(self, requests: Sequence[Sequence[TermRequest]]) -> list[list[str]]:
+        """Target-token sequences of the known wrong renderings (``avoid``) of the terms in ``requests``."""
+        wrong = dict.fromkeys(a for rs in requests for r in rs for a in r.avoid)
+        return [tokens for tokens in map(self.term_tokens, wrong) if tokens]
+
+    def _hypothesis(self, tokens: Sequence[str], score: float, terms: Sequence[str], how: str,
+                    earlier: Sequence[tuple[str, str]] = (), *, attention=None) -> Hypothesis:
+        """A hypothesis for ``tokens``; present terms credited to ``how`` unless ``earlier`` says otherwise."""
         text = normalize_zh_punctuation(self.decode(tokens))
-        return Hypothesis(tuple(tokens), text, float(score), tuple(t for t in terms if t not in text))
+        credit = dict(earlier)
+        how = "constrained" if self.steers_terms and how in ("decoded", "n-best") else how
+        present = tuple((t, credit.get(t, how)) for t in terms if t in text)
+        return Hypothesis(tuple(tokens), text, float(score), tuple(t for t in terms if t not in text), present,
+                          tuple(attention) if attention is not None else None)
 
 
 def backend_class(name: str) -> type[TranslatorBackend]:

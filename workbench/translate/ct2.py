@@ -3,8 +3,11 @@
 Conversions are cached under ``<models_dir>/ct2/<model>--<revision>-int8`` (the caller's
 models folder, setting ``models_dir``), written to a temporary folder and
 renamed into place, so an interrupted conversion never leaves a half model behind.
-CTranslate2 has no constrained decoding for whole phrases; official terms are enforced by
-asking for several hypotheses and choosing among them (see :class:`TranslatorBackend`).
+CTranslate2 has no constrained decoding for whole phrases. Official terms are enforced in two
+steps: the n-best hypothesis that holds most terms is chosen (see :class:`TranslatorBackend`),
+then each term still missing is put in with ``target_prefix`` where attention says it belongs
+and the model finishes the sentence (:meth:`CTranslate2Backend.enforce`); the glossary's
+unofficial renderings of the same English are suppressed (``suppress_sequences``).
 """
 
 from __future__ import annotations
@@ -17,38 +20,114 @@ from workbench.errors import ModelUnavailableError
 from workbench.text.files import atomic_path
 from workbench.translate.backend import TranslatorBackend
 from workbench.translate.resolve import ModelSource
+from workbench.translate.tokenizer import SentencePieceTokenizer
 
-__all__ = ["CTranslate2Backend", "converted_model", "cpu_count"]
+__all__ = ["CTranslate2Backend", "converted_model", "cpu_count", "thread_split"]
 
 QUANTIZATION = "int8"
+# Marks that end a sentence: a term placed "at the end" goes before them.
+_FINAL_MARKS = frozenset("。.!?！？;；…\"”’)）")
 
 
 class CTranslate2Backend(TranslatorBackend):
-    """MarianMT converted to CTranslate2 int8; one translator using every core for each batch."""
+    """MarianMT converted to CTranslate2 int8; one translator using the cores it is given for each batch."""
 
     name = "ctranslate2"
     variant = QUANTIZATION
+
+    def _codec(self, folder: Path) -> SentencePieceTokenizer:
+        # Plain SentencePiece: CTranslate2 takes token strings, so Transformers is never imported.
+        return SentencePieceTokenizer(folder)
 
     def _load(self) -> None:
         import ctranslate2
 
         if self.models_dir is None:
             raise TypeError("the CTranslate2 backend needs models_dir: the folder its conversions are kept in")
-        # One batch at a time over all cores: the batch script and the UI translate one batch at once.
+        self.inter_threads, self.intra_threads = thread_split(self.threads or cpu_count())
         self.translator = ctranslate2.Translator(
             str(converted_model(self.source, self.models_dir)), device=self.device, compute_type=QUANTIZATION,
-            inter_threads=1, intra_threads=cpu_count())
+            inter_threads=self.inter_threads, intra_threads=self.intra_threads)
 
-    def generate(self, sources, *, max_new_tokens, min_new_tokens, num_hypotheses, required):
+    def _decode_options(self, *, max_new_tokens: int, min_new_tokens: int) -> dict:
+        return dict(max_decoding_length=max_new_tokens, min_decoding_length=min_new_tokens,
+                    no_repeat_ngram_size=self.options.no_repeat_ngram_size,
+                    repetition_penalty=self.options.repetition_penalty,
+                    # Segments are split to fit before they get here; never cut one short.
+                    max_input_length=0, return_scores=True)
+
+    def generate(self, sources, *, max_new_tokens, min_new_tokens, num_hypotheses, required, suppress=None):
         results = self.translator.translate_batch(
             sources, beam_size=max(self.options.beam, num_hypotheses), num_hypotheses=num_hypotheses,
-            max_decoding_length=max_new_tokens, min_decoding_length=min_new_tokens,
-            no_repeat_ngram_size=self.options.no_repeat_ngram_size,
-            repetition_penalty=self.options.repetition_penalty,
-            # Segments are split to fit before they get here; never cut one short.
-            max_input_length=0, return_scores=True)
+            suppress_sequences=suppress or None, return_attention=bool(required),
+            **self._decode_options(max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens))
         # With the default length penalty of 1 the score is the average token log-probability.
-        return [list(zip(r.hypotheses, r.scores)) for r in results]
+        if not required:
+            return [list(zip(r.hypotheses, r.scores)) for r in results]
+        return [[(tokens, score, r.attention[k] if r.attention else None)
+                 for k, (tokens, score) in enumerate(zip(r.hypotheses, r.scores))] for r in results]
+
+    def enforce(self, sources, chosen, requests, *, max_new_tokens, min_new_tokens):
+        """Re-decode each output still missing a term with ``target_prefix`` = its output up to where
+        the term belongs + the term's pieces, and let the model finish; one term per round.
+
+        A term in the prefix cannot be lost, so after as many rounds as a source has terms every
+        term is in. Where the term belongs: the output token attending most to the source
+        tokens of the term's English; without them, after the last word.
+        """
+        chosen = list(chosen)
+        locked = [0] * len(sources)
+        suppress = self.suppressed_sequences(requests)
+        for _ in range(max(len(rs) for rs in requests)):
+            todo = [i for i, h in enumerate(chosen) if h.terms_missing]
+            if not todo:
+                break
+            prefixes, placed = [], []
+            for i in todo:
+                by_term = {r.zh: r for r in requests[i]}
+                (position, how), term = min((self._place(chosen[i], by_term[t], locked[i]), t)
+                                            for t in chosen[i].terms_missing)
+                prefix = [*chosen[i].tokens[:position], *self.term_tokens(term)]
+                prefixes.append(prefix)
+                placed.append((term, how))
+                locked[i] = len(prefix)
+            # Room for the output as long as before plus the term, and never less than the prefix.
+            cap = max(max_new_tokens, max(map(len, prefixes))) + max(len(self.term_tokens(t)) for t, _ in placed)
+            results = self.translator.translate_batch(
+                [sources[i] for i in todo], target_prefix=prefixes, beam_size=self.options.beam,
+                suppress_sequences=suppress or None, return_attention=True,
+                **self._decode_options(max_new_tokens=cap, min_new_tokens=min_new_tokens))
+            for i, result, (term, how) in zip(todo, results, placed):
+                credit = {**dict(chosen[i].terms), term: how}
+                chosen[i] = self._hypothesis(result.hypotheses[0], result.scores[0], [r.zh for r in requests[i]],
+                                             "decoded", credit.items(),
+                                             attention=result.attention[0] if result.attention else None)
+        return chosen
+
+    def _place(self, hyp, request, locked: int) -> tuple[int, str]:
+        """Where ``request``'s term goes in ``hyp``'s tokens (never inside the locked prefix), and how it was found."""
+        tokens = hyp.tokens
+        if request.span and hyp.attention:
+            start, end = request.span
+            weights = [sum(row[start:end]) for row in hyp.attention[:len(tokens)]]
+            candidates = [t for t in range(locked, len(weights))]
+            if candidates and end > start:
+                best = max(candidates, key=lambda t: weights[t])
+                if weights[best] > 0:
+                    return best, "prefix"
+        end = len(tokens)
+        while end > locked and tokens[end - 1].strip("\u2581") in _FINAL_MARKS:
+            end -= 1
+        return max(end, locked), "prefix-end"
+
+
+def thread_split(cores: int) -> tuple[int, int]:
+    """``(inter_threads, intra_threads)`` for ``cores``: one batch at a time over all of them.
+
+    The batch path and the UI translate one batch at once, so more than one CTranslate2
+    worker would sit idle; a Ray actor is given its share of the machine as ``cores``.
+    """
+    return 1, max(1, cores)
 
 
 def cpu_count() -> int:

@@ -18,14 +18,16 @@ class TransformersBackend(TranslatorBackend):
     """MarianMT through Transformers, ``torch.inference_mode``, padded batches."""
 
     name = "transformers"
+    steers_terms = True
 
     def _load(self) -> None:
         import torch
         from transformers import MarianMTModel
 
+        self.tokenizer = self.codec.marian  # token ids for the model; fine-tuning uses it too
         self.model = MarianMTModel.from_pretrained(str(self.source.path), dtype=torch.float32).eval().to(self.device)
 
-    def generate(self, sources, *, max_new_tokens, min_new_tokens, num_hypotheses, required):
+    def generate(self, sources, *, max_new_tokens, min_new_tokens, num_hypotheses, required, suppress=None):
         import torch
         from transformers import LogitsProcessorList
 
@@ -45,6 +47,7 @@ class TransformersBackend(TranslatorBackend):
                 num_return_sequences=num_hypotheses, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens,
                 max_length=None, no_repeat_ngram_size=self.options.no_repeat_ngram_size or None,
                 repetition_penalty=self.options.repetition_penalty, logits_processor=processors,
+                bad_words_ids=[self.tokenizer.convert_tokens_to_ids(t) for t in suppress] if suppress else None,
                 output_scores=True, return_dict_in_generate=True)
         sequences = out.sequences[:, 1:]  # drop the decoder start token
         if beams > 1:
