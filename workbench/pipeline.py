@@ -224,14 +224,23 @@ def run_signature(*, translator=None, corpus: OfficialCorpus | None = None, term
     if corpus is not None:
         from workbench.align import news
 
-        weights = short_hash(repr(value) for value in (news.LINK_THRESHOLD, news.EXTRA_TARGET_GAIN, news.MAX_TARGETS,
+        weights = short_hash(repr(value) for value in (news.DEFAULT_NEWS_WEIGHTS.signature(), news.MAX_TARGETS,
                                                        news.TOP_DOCUMENTS, news.PARALLEL_SHARE, news.PARALLEL_ORDER))
     glossary = None if termbase is None else short_hash(
         "\t".join(str(part) for part in (t.en, t.zh, t.attestation, t.valid_from, t.valid_to))
         for t in termbase.terms)
     return RunSignature(segmenter=f"{DEFAULT_SEGMENTER}-en", segmenter_version=__version__, workbench=__version__,
                         aligner="news" if corpus is not None else None, aligner_weights=weights,
+                        embedder=_news_embedder_name() if corpus is not None else None,
                         glossary=glossary, mt=translator.identity if translator is not None else None)
+
+
+def _news_embedder_name() -> str | None:
+    """The sentence encoder news linking used, when its meaning signal counts."""
+    from workbench.align import news
+    from workbench.embeddings import DEFAULT_EMBEDDER
+
+    return DEFAULT_EMBEDDER if news.DEFAULT_NEWS_WEIGHTS.meaning else None
 
 
 def _title_from(clean: CleanText) -> str:

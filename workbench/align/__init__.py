@@ -11,6 +11,7 @@ UI can show why two spans were linked. Everything works without MT; with MT it i
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -35,7 +36,8 @@ from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers
 from workbench.text.zh import normalise_zh
 
 if TYPE_CHECKING:
-    from workbench.align.news import NewsIndex
+    from workbench.align.news import NewsIndex, NewsWeights
+    from workbench.embeddings import Embedder
 
 __all__ = ["align_article", "align_parallel", "align_news", "join_sentences", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
            "AlignmentSignature", "format_bead", "parse_beads", "parallel_signature"]
@@ -118,17 +120,30 @@ def _numbers(text: str, lang: str) -> list[NumberMention]:
     return extract_numbers_zh(text) if lang == "zh" else extract_numbers_en(text)
 
 
+def news_embedder() -> Embedder | None:
+    """The cross-lingual encoder news linking and look-up use (``use-m``), vectors kept on disk; None
+    when it cannot be loaded (linking then goes on from the lexical evidence alone)."""
+    from workbench.embeddings import DEFAULT_EMBEDDER, try_embedder
+    from workbench.settings import Settings
+
+    embedder = try_embedder(DEFAULT_EMBEDDER)
+    if embedder is not None and getattr(embedder, "_disk", None) is None:
+        embedder.keep_on_disk(Settings().cache_dir)
+    return embedder
+
+
 def news_index(corpus: OfficialCorpus, dictionary: BilingualDictionary | None = None) -> NewsIndex:
     """The retrieval index of ``corpus``, kept per corpus object and brought up to date on each call.
 
     Only documents that are new or whose text changed are (re-)indexed.
     """
-    from workbench.align.news import NewsIndex
+    from workbench.align.news import DEFAULT_NEWS_WEIGHTS, NewsIndex
 
     dictionary = dictionary or load_dictionary(corpus.glossary)
     index = _INDEXES.get(corpus)
     if index is None or index.dictionary is not dictionary:
-        index = _INDEXES[corpus] = NewsIndex(dictionary)
+        embedder = news_embedder() if DEFAULT_NEWS_WEIGHTS.meaning else None
+        index = _INDEXES[corpus] = NewsIndex(dictionary, embedder)
     for doc in corpus.documents("zh"):
         if index.indexed_text(doc.id) != doc.text:
             index.add_document(doc)
@@ -140,19 +155,20 @@ _INDEXES: weakref.WeakKeyDictionary[OfficialCorpus, NewsIndex] = weakref.WeakKey
 
 
 def align_news(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence[str] | None = None,
-               reference: str = "auto") -> list[NewsLink]:
+               reference: str = "auto", weights: NewsWeights | None = None) -> list[NewsLink]:
     """Link each English sentence, and each quote inside it, to official Chinese sentences (or to none).
 
     ``reference`` is ``"auto"`` (retrieve the best documents from the corpus) or a document id.
     One link per sentence, in order, followed by one per quote in that sentence.
     """
-    from workbench.align.news import TOP_DOCUMENTS, link_units, make_units
+    from workbench.align.news import DEFAULT_NEWS_WEIGHTS, TOP_DOCUMENTS, link_units, make_units
 
+    weights = weights or DEFAULT_NEWS_WEIGHTS
     _check_side(sentences, "English", "en")
     if mt is not None:
         check_mt_lines(mt, len(sentences))
     index = news_index(corpus)
-    units = make_units(sentences, index.dictionary, mt)
+    units = make_units(sentences, index.dictionary, mt, embedder=index.embedder, weights=weights)
     if reference == "auto":
         ranked = index.rank_documents(units)
         if not ranked:
@@ -163,7 +179,7 @@ def align_news(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence
     else:
         corpus.get(reference, "zh")  # raises CorpusError naming close ids
         doc_ids = [reference]
-    return link_units(units, index, doc_ids)
+    return link_units(units, index, doc_ids, weights)
 
 
 def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None = None) -> list[LookupHit]:
@@ -178,6 +194,8 @@ def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None 
     unit: Unit = make_unit((0,), text, None, index.dictionary, mt)
     if not unit.keys and not unit.numbers:
         return []
+    if index.embedder is not None:
+        unit = dataclasses.replace(unit, vector=index.embedder.embed([text])[0])
     return lookup_unit(unit, index, top_k)
 
 

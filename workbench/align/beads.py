@@ -27,12 +27,31 @@ class Evidence:
     ngrams: tuple[str, ...] = ()  # strongest character n-grams shared by the MT and the target
     length_ratio: float = 0.0  # target characters / (source characters × the document's usual ratio)
     signals: dict[str, float] = field(default_factory=dict)
+    # The characters [start, end) of the English sentence this link covers, when it covers one
+    # clause or quote of it rather than the whole sentence.
+    span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict:
-        """Plain-dict form for JSON output."""
-        return {"terms": [t.to_dict() for t in self.terms], "numbers": list(self.numbers),
-                "ngrams": list(self.ngrams), "length_ratio": round(self.length_ratio, 3),
-                "signals": {k: round(v, 4) for k, v in self.signals.items()}}
+        """Plain-dict form for JSON output (``span`` only when the link covers part of its sentence)."""
+        out = {"terms": [t.to_dict() for t in self.terms], "numbers": list(self.numbers),
+               "ngrams": list(self.ngrams), "length_ratio": round(self.length_ratio, 3),
+               "signals": {k: round(v, 4) for k, v in self.signals.items()}}
+        if self.span is not None:
+            out["span"] = list(self.span)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Evidence:
+        """The evidence :meth:`to_dict` wrote (as stored or exported); missing fields take defaults."""
+        data = data or {}
+        terms = tuple(TermMatch(str(t.get("en", "")), str(t.get("zh", "")), str(t.get("source", "")),
+                                int(t.get("en_start", 0)), int(t.get("zh_start", 0)))
+                      for t in data.get("terms", ()) if isinstance(t, dict))
+        span = data.get("span")
+        return cls(terms, tuple(str(n) for n in data.get("numbers", ())), tuple(str(g) for g in data.get("ngrams", ())),
+                   float(data.get("length_ratio", 0.0)),
+                   {str(k): float(v) for k, v in (data.get("signals") or {}).items()},
+                   (int(span[0]), int(span[1])) if span else None)
 
 
 @dataclass(frozen=True)
