@@ -23,6 +23,7 @@ SENTENCES = [
     "Both sides agreed to keep communicating on economic and trade issues.",
     "Rare earth exports that meet the requirements will be approved.",
 ]
+DISTINCT = "Report {} on the trade talks was filed on time."
 
 
 @pytest.fixture(autouse=True)
@@ -30,10 +31,13 @@ def _models_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WORKBENCH_MODELS_DIR", str(tmp_path_factory.getbasetemp() / "batch-models"))
 
 
-def write_jsonl(path, count):
+def write_jsonl(path, count, *, distinct=False):
+    """``count`` records; ``distinct``: all different, of one token length and without terms, so sorting by
+    length keeps their order and no duplicate is folded into another."""
     with open(path, "w", encoding="utf-8") as fh:
         for n in range(count):
-            fh.write(json.dumps({"id": f"s{n}", "doc_id": "d1", "text": SENTENCES[n % len(SENTENCES)]}) + "\n")
+            text = DISTINCT.format(n + 11) if distinct else SENTENCES[n % len(SENTENCES)]
+            fh.write(json.dumps({"id": f"s{n}", "doc_id": "d1", "text": text}) + "\n")
     return path
 
 
@@ -108,7 +112,7 @@ def test_shards_are_disjoint_and_cover_the_input(tiny_model, tmp_path):
 
 
 def test_a_failing_batch_is_recorded_and_only_it_is_retried(tiny_model, tmp_path, monkeypatch, capsys):
-    inputs = write_jsonl(tmp_path / "in.jsonl", 10)
+    inputs = write_jsonl(tmp_path / "in.jsonl", 10, distinct=True)
     out = tmp_path / "out.jsonl"
     real_generate = CTranslate2Backend.generate
     calls = []
@@ -140,7 +144,7 @@ def test_a_failing_batch_is_recorded_and_only_it_is_retried(tiny_model, tmp_path
 
 @pytest.mark.slow
 def test_sigkill_mid_run_then_rerun_gives_every_id_exactly_once(tiny_model, tmp_path):
-    inputs = write_jsonl(tmp_path / "in.jsonl", 400)
+    inputs = write_jsonl(tmp_path / "in.jsonl", 400, distinct=True)  # duplicates would finish at once
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-c", "from workbench.cli import main; main()", "translate", str(inputs),
                "-o", str(out), "--model", str(tiny_model), "--batch-size", "4", "--no-progress"]
@@ -177,3 +181,20 @@ def test_batch_translation_enforces_official_terms_unless_told_not_to(tiny_model
                          "--no-progress", *flag]) == 0
         (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         assert ("管制物项" in record["translation"]) is expected
+
+
+def test_duplicates_are_translated_once_and_the_output_keeps_input_order(tiny_model, tmp_path, monkeypatch):
+    inputs = write_jsonl(tmp_path / "in.jsonl", 40)  # five sentences, eight times each
+    out = tmp_path / "out.jsonl"
+    real_generate = CTranslate2Backend.generate
+    sent = []
+    monkeypatch.setattr(CTranslate2Backend, "generate", lambda self, sources, **kw: (
+        sent.extend(sources), real_generate(self, sources, **kw))[1])
+    assert dispatch(["translate", str(inputs), "-o", str(out), "--model", str(tiny_model), "--backend", "ct2",
+                     "--batch-size", "2", "--no-progress"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [f"s{n}" for n in range(40)]
+    assert len(sent) == 5  # each distinct sentence went to the model once
+    by_source = {}
+    for r in records:
+        assert by_source.setdefault(r["source"], r["translation"]) == r["translation"]

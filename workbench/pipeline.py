@@ -250,9 +250,8 @@ def _title_from(clean: CleanText) -> str:
 
 def _new_translation(position: int, t, problems: tuple[dict, ...]) -> NewTranslation:
     # The translator's own problem flags (repetition, term-missing) are superseded by the QA checks,
-    # which test the same and more; its informational flags (cached, split, ...) are kept, and so is
-    # the evidence of how each official term got in (term:<Chinese>:<how>), for the reviewer.
-    made = tuple(f for f in (t.flags or ()) if f in INFO_FLAGS or str(f).startswith("term:"))
+    # which test the same and more; its informational flags (cached, split, ...) are kept.
+    made = tuple(f for f in (t.flags or ()) if f in INFO_FLAGS)
     return NewTranslation(position, t.text, origin="mt", model=t.model, model_revision=t.revision,
                           backend=t.backend, options=dict(t.options or {}), score=t.score, flags=made + problems)
 
@@ -668,6 +667,7 @@ def translate_files(settings: Settings, inputs: Sequence[str], output: str, *, c
         parse_shard,
         read_inputs,
         translate_to_jsonl,
+        window_size,
     )
 
     part = parse_shard(shard) if shard else None
@@ -684,8 +684,9 @@ def translate_files(settings: Settings, inputs: Sequence[str], output: str, *, c
     termbase = open_termbase(settings) if terms else None
     started = time.monotonic()
     with (progress_bar(pending) if progress_bar else nullcontext()) as bar:
-        result = translate_to_jsonl(segments, target, lambda texts: translate_with_terms(translator, texts, termbase),
-                                    batch_size=decoding.batch_size, on_batch=bar.update if bar else None)
+        result = translate_to_jsonl(segments, target,
+                                    lambda texts: translate_with_terms(translator, texts, termbase, errors="collect"),
+                                    window=window_size(decoding.batch_size), on_batch=bar.update if bar else None)
     return BatchJob(len(segments), pending, target, result, time.monotonic() - started)
 
 
@@ -1015,6 +1016,11 @@ def add_user(settings: Settings, name: str, role: str, password: str, *, actor: 
         record = store.add_user(name, role, hash_password(password))
         store.record_event(actor, "add user", None, {"user": name, "role": role})
     return record
+
+
+def list_stored_users(store: Store) -> list:
+    """The users of an open store (whether the UI must require logins)."""
+    return store.users()
 
 
 def list_users(settings: Settings) -> list:

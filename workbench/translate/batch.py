@@ -4,8 +4,10 @@ Inputs: articles (.txt/.md/.html, cleaned and segmented), JSONL files with a tex
 Parquet files, Hugging Face datasets saved to disk, or folders of these. Every segment has
 an ``id``: the input's own ``id`` field where it has one, else ``<file>:<n>``.
 
-The output is append-only. Each batch's lines are written whole, flushed and fsynced, so a
-killed run loses at most the batch in flight; a torn last line is cut off on the next run,
+Segments go to the translator a window at a time (:func:`window_size`): it sorts them by
+length and decodes them in token-limited batches, exact duplicates once; each window is
+written in input order. The output is append-only. Each window's lines are written whole,
+flushed and fsynced, so a killed run loses at most the window in flight; a torn last line is cut off on the next run,
 which skips every id the output already holds. Segments whose batch failed go to
 ``<OUT>.failures.jsonl`` (``id`` and ``error``) instead; since they are not in the output,
 the next run retries exactly them.
@@ -24,7 +26,7 @@ from workbench.errors import FileNotFoundWorkbenchError, InputError
 from workbench.jsonl import read_records
 
 __all__ = ["Segment", "BatchResult", "read_inputs", "in_shard", "parse_shard", "completed_ids", "failures_path",
-           "translate_to_jsonl"]
+           "translate_once", "translate_to_jsonl", "window_size"]
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 TABLE_SUFFIXES = (".jsonl", ".parquet")
@@ -177,13 +179,16 @@ def _append(fh, records: list[dict]) -> None:
     os.fsync(fh.fileno())
 
 
-def translate_to_jsonl(segments: Sequence[Segment], output: Path, translate: Callable, *, batch_size: int,
+def translate_to_jsonl(segments: Sequence[Segment], output: Path, translate: Callable, *, window: int,
                        on_batch: Callable[[int], None] | None = None) -> BatchResult:
-    """Translate the ``segments`` not yet in ``output`` and append them, batch by batch.
+    """Translate the ``segments`` not yet in ``output`` and append them, ``window`` segments at a time.
 
-    ``translate(texts)`` returns :class:`~workbench.translate.Translation` objects. A batch
-    that raises is written to :func:`failures_path` and the run carries on.
-    ``on_batch(n)`` is told how many segments each batch finished.
+    ``translate(texts)`` returns one :class:`~workbench.translate.Translation` or exception per
+    text (the translator sorts a window by length and batches it by tokens); each window's
+    records are written in input order, so a killed run loses at most the window in flight.
+    Texts already translated in this run are not sent again. Segments whose translation
+    failed are written to :func:`failures_path` and the run carries on. ``on_batch(n)`` is
+    told how many segments each window finished.
     """
     result = BatchResult()
     done = completed_ids(output)
@@ -192,24 +197,66 @@ def translate_to_jsonl(segments: Sequence[Segment], output: Path, translate: Cal
     failures = failures_path(output)
     failures.unlink(missing_ok=True)  # this run retries them; what fails again is written anew
     output.parent.mkdir(parents=True, exist_ok=True)
+    seen = _RunMemo()
     with open(output, "a", encoding="utf-8") as out, open(failures, "a", encoding="utf-8") as failed:
-        for start in range(0, len(todo), batch_size):
-            batch = todo[start:start + batch_size]
-            try:
-                translations = translate([s.text for s in batch])
-            except Exception as err:  # the model failing must not lose the rest of the run
-                message = f"{type(err).__name__}: {err}"
-                _append(failed, [{"id": s.id, "error": message} for s in batch])
-                result.failed += len(batch)
-                result.errors.append(message)
-            else:
-                _append(out, [_record(s, t) for s, t in zip(batch, translations)])
-                result.translated += len(batch)
+        for start in range(0, len(todo), window):
+            chunk = todo[start:start + window]
+            outcomes = translate_once(chunk, translate, seen)
+            _append(out, [_record(s, t) for s, t in zip(chunk, outcomes) if not isinstance(t, BaseException)])
+            errors = [(s, t) for s, t in zip(chunk, outcomes) if isinstance(t, BaseException)]
+            _append(failed, [{"id": s.id, "error": _message(err)} for s, err in errors])
+            result.failed += len(errors)
+            result.translated += len(chunk) - len(errors)
+            result.errors.extend(dict.fromkeys(_message(err) for _, err in errors))
             if on_batch:
-                on_batch(len(batch))
+                on_batch(len(chunk))
     if not result.failed:
         failures.unlink(missing_ok=True)
     return result
+
+
+class _RunMemo:
+    """Translations made in this run by source text, so an exact duplicate is translated once (bounded)."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.by_text: dict[str, object] = {}
+
+    def add(self, text: str, translation) -> None:
+        if len(self.by_text) >= self.LIMIT:
+            self.by_text.clear()
+        self.by_text[text] = translation
+
+
+def translate_once(chunk: Sequence[Segment], translate: Callable, memo: _RunMemo | None = None) -> list:
+    """One Translation or exception per segment of ``chunk``, texts ``memo`` holds not translated again.
+
+    A ``translate`` call that raises fails every segment it was given.
+    """
+    memo = memo if memo is not None else _RunMemo()
+    texts = list(dict.fromkeys(s.text for s in chunk if s.text not in memo.by_text))
+    if texts:
+        try:
+            outcomes = translate(texts)
+        except Exception as err:  # the model failing must not lose the rest of the run
+            outcomes = [err] * len(texts)
+        fresh = dict(zip(texts, outcomes))
+    else:
+        fresh = {}
+    for text, outcome in fresh.items():
+        if not isinstance(outcome, BaseException):
+            memo.add(text, outcome)
+    return [fresh[s.text] if s.text in fresh else memo.by_text[s.text] for s in chunk]
+
+
+def _message(err: BaseException) -> str:
+    return f"{type(err).__name__}: {err}"
+
+
+def window_size(batch_size: int) -> int:
+    """Segments handed to the translator at once: enough for sorting by length to pay off."""
+    return max(256, 32 * batch_size)
 
 
 def _record(segment: Segment, translation) -> dict:
