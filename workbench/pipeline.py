@@ -649,11 +649,16 @@ class BatchJob:
 
 
 def translate_files(settings: Settings, inputs: Sequence[str], output: str, *, column: str = "text",
-                    shard: str | None = None, terms: bool = True, progress_bar=None, **options) -> BatchJob:
-    """Translate every segment of ``inputs`` into the JSONL file ``output``, resumably.
+                    shard: str | None = None, terms: bool = True, progress_bar=None, ray: str | None = None,
+                    actors: int | None = None, cpus_per_actor: int | None = None, shard_format: str = "jsonl",
+                    **options) -> BatchJob:
+    """Translate every segment of ``inputs`` into ``output``, resumably.
 
     ``options`` are :class:`~workbench.translate.DecodingOptions` fields (beam, batch_size, …);
     ``progress_bar(total)`` returns a context manager with ``update(n)`` (e.g. tqdm).
+    Without ``ray`` one process writes the JSONL file ``output``; with ``ray`` (``"local"``:
+    a Ray started on this machine; ``auto`` or ``ray://…``: a cluster) Ray Data writes shards
+    into the folder ``output``, ``actors`` translators of ``cpus_per_actor`` cores each.
     """
     import time
     from contextlib import nullcontext
@@ -671,14 +676,33 @@ def translate_files(settings: Settings, inputs: Sequence[str], output: str, *, c
     )
 
     part = parse_shard(shard) if shard else None
+    if ray is not None:
+        from workbench.translate.distributed import require_ray
+
+        require_ray()  # before reading anything: a missing Ray is one line
     segments = read_inputs(inputs, column)
     if part:
         segments = [s for s in segments if in_shard(s.id, *part)]
     target = Path(output)
+    decoding = DecodingOptions.from_options(**options)
+    if ray is not None:
+        from workbench.translate.distributed import done_ids, translate_on_ray
+
+        finished = set().union(*done_ids(target).values()) if target.is_dir() else set()
+        pending = len(segments) - len(finished & {s.id for s in segments})
+        if pending == 0:
+            return BatchJob(len(segments), 0, target, None)
+        make = _batch_translate_factory(settings, decoding, terms, cpus_per_actor or 1)
+        started = time.monotonic()
+        with (progress_bar(pending) if progress_bar else nullcontext()) as bar:
+            result = translate_on_ray(segments, target, make, window=window_size(decoding.batch_size),
+                                      address=None if ray == "local" else ray, actors=actors,
+                                      cpus_per_actor=cpus_per_actor or 1, fmt=shard_format,
+                                      on_shard=bar.update if bar else None)
+        return BatchJob(len(segments), pending, target, result, time.monotonic() - started)
     pending = len(segments) - len(completed_ids(target) & {s.id for s in segments})
     if pending == 0:
         return BatchJob(len(segments), 0, target, None)
-    decoding = DecodingOptions.from_options(**options)
     translator = load_translator(settings.model, settings.backend, models_dir=settings.models_dir,
                                  device=settings.device, **decoding.to_dict())
     termbase = open_termbase(settings) if terms else None
@@ -688,6 +712,23 @@ def translate_files(settings: Settings, inputs: Sequence[str], output: str, *, c
                                     lambda texts: translate_with_terms(translator, texts, termbase, errors="collect"),
                                     window=window_size(decoding.batch_size), on_batch=bar.update if bar else None)
     return BatchJob(len(segments), pending, target, result, time.monotonic() - started)
+
+
+def _batch_translate_factory(settings: Settings, decoding, terms: bool, threads: int) -> Callable:
+    """What each Ray actor calls once: loads the translator and term base, returns ``translate(texts)``.
+
+    The same translator, options, term base and wiring as the single-process path, so both give the same text.
+    """
+    termbase = open_termbase(settings) if terms else None
+
+    def make_translate() -> Callable:
+        from workbench.translate import load_translator
+
+        translator = load_translator(settings.model, settings.backend, models_dir=settings.models_dir,
+                                     device=settings.device, threads=threads, **decoding.to_dict())
+        return lambda texts: translate_with_terms(translator, texts, termbase, errors="collect")
+
+    return make_translate
 
 
 def evaluate_translations(hypotheses_path: str, references_path: str) -> list:

@@ -22,7 +22,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="article (.txt/.md/.html), JSONL with a text field, Parquet, a dataset saved to disk, "
                         "or a folder of these")
-    p.add_argument("--output", "-o", required=True, help="JSONL file to append translations to")
+    p.add_argument("--output", "-o", required=True,
+                   help="JSONL file to append translations to (with --ray: a folder of shards)")
     Settings.register_argparse_arguments(p, ("model", "backend", "device", "models_dir", "corpus_dir", "db"))
     p.add_argument("--beam", type=int, default=DEFAULTS.beam, help="beam size")
     p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size, help="segments per batch")
@@ -31,6 +32,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--column", default="text", help="text field of JSONL, Parquet and dataset inputs")
     p.add_argument("--no-terms", action="store_true",
                    help="do not enforce the official terms of the term base (corpora/glossary.tsv, user terms)")
+    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="translate with Ray Data into the folder OUT (shards part-NNNNN.jsonl): alone, on a Ray "
+                        "started on this machine's cores; with ADDRESS (auto, ray://HOST:10001), on that cluster "
+                        "(needs pip install 'workbench[ray]')")
+    p.add_argument("--actors", type=int, default=None,
+                   help="with --ray: translators running at once (default: the cluster's cores / --cpus-per-actor)")
+    p.add_argument("--cpus-per-actor", type=int, default=1,
+                   help="with --ray: cores per translator (CTranslate2 intra_threads)")
+    p.add_argument("--shard-format", choices=("jsonl", "parquet"), default="jsonl",
+                   help="with --ray: the format of the shards written into OUT")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=run)
 
@@ -46,7 +57,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     job = pipeline.translate_files(settings, args.inputs, args.output, column=args.column, shard=args.shard,
                                    terms=not args.no_terms, progress_bar=progress_bar, beam=args.beam,
-                                   batch_size=args.batch_size)
+                                   batch_size=args.batch_size, ray=args.ray, actors=args.actors,
+                                   cpus_per_actor=args.cpus_per_actor, shard_format=args.shard_format)
     if job.result is None:
         print(f"nothing to translate: all {job.total} segment(s) are already in {job.output}", file=sys.stderr)
         return 0

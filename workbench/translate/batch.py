@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
-from workbench.jsonl import read_records
 
 __all__ = ["Segment", "BatchResult", "read_inputs", "in_shard", "parse_shard", "completed_ids", "failures_path",
            "translate_once", "translate_to_jsonl", "window_size"]
@@ -39,6 +38,8 @@ class Segment:
     id: str
     text: str
     fields: dict = field(default_factory=dict)
+    #: why the input could not be read (a JSONL line that is not a JSON object); it goes to the failures file
+    error: str | None = None
 
 
 @dataclass
@@ -99,7 +100,24 @@ def _read_article(path: Path) -> Iterator[Segment]:
 
 
 def _read_jsonl(path: Path, column: str) -> Iterator[Segment]:
-    yield from _records(path.name, (record for _, record in read_records(path)), column)
+    """Records of a JSONL file; a line that is not a JSON object becomes a failed segment, not the end of the run."""
+    if not path.is_file():
+        raise FileNotFoundWorkbenchError(f"{path}: no such file; check the path and try again")
+    number = 0
+    with open(path, encoding="utf-8") as fh:  # iterating splits at line ends only, not at U+2028
+        for line in fh:
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                record = json.loads(line)
+                reason = None if isinstance(record, dict) else "not a JSON object"
+            except json.JSONDecodeError as err:
+                reason = f"not JSON ({err.msg})"
+            if reason:
+                yield Segment(f"{path.name}:{number}", "", {}, f"InputError: {path.name}, record {number}: {reason}")
+                continue
+            yield from _records(path.name, [record], column, start=number)
 
 
 def _read_dataset(path: Path, column: str) -> Iterator[Segment]:
@@ -112,8 +130,8 @@ def _read_dataset(path: Path, column: str) -> Iterator[Segment]:
         yield from _records(name, iter(dataset), column)
 
 
-def _records(name: str, records, column: str) -> Iterator[Segment]:
-    for number, record in enumerate(records, 1):
+def _records(name: str, records, column: str, start: int = 1) -> Iterator[Segment]:
+    for number, record in enumerate(records, start):
         if column not in record:
             raise InputError(f"{name}, record {number}: no {column!r} field; name the text field with --column")
         text = record[column]
@@ -235,7 +253,9 @@ def translate_once(chunk: Sequence[Segment], translate: Callable, memo: _RunMemo
     A ``translate`` call that raises fails every segment it was given.
     """
     memo = memo if memo is not None else _RunMemo()
-    texts = list(dict.fromkeys(s.text for s in chunk if s.text not in memo.by_text))
+    unreadable = {s.id: InputError(s.error.removeprefix("InputError: ")) for s in chunk if s.error}
+    chunk_texts = [s for s in chunk if not s.error]
+    texts = list(dict.fromkeys(s.text for s in chunk_texts if s.text not in memo.by_text))
     if texts:
         try:
             outcomes = translate(texts)
@@ -247,7 +267,8 @@ def translate_once(chunk: Sequence[Segment], translate: Callable, memo: _RunMemo
     for text, outcome in fresh.items():
         if not isinstance(outcome, BaseException):
             memo.add(text, outcome)
-    return [fresh[s.text] if s.text in fresh else memo.by_text[s.text] for s in chunk]
+    return [unreadable[s.id] if s.error else fresh[s.text] if s.text in fresh else memo.by_text[s.text]
+            for s in chunk]
 
 
 def _message(err: BaseException) -> str:
