@@ -61,7 +61,8 @@ def call(app, button_id: str, *args) -> dict:
 def save_edit(app, session, text: str) -> dict:
     import gradio as gr
 
-    return call(app, "save", text, None, "ana", session, {}, gr.Request(username=None))
+    # The first argument is the request, from which the server takes the actor.
+    return call(app, "save", gr.Request(username="ana"), text, None, "", session, {})
 
 
 def test_ui_save_on_a_full_disk_shows_the_error_keeps_the_text_and_saves_nothing(ui, sample_store):
@@ -96,7 +97,8 @@ def test_ui_processing_an_article_on_a_full_disk_stores_nothing(ui, sample_store
     conn = sample_store.connection()
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
     article = " ".join(f"Exports of item {i} rose {i} percent in May." for i in range(400))
-    shown = call(app, "process", article, None, ReviewSession(), {}, gr.Progress())
+    shown = call(app, "process", gr.Request(username="ana"), article, None, ReviewSession(), {}, gr.Request(),
+                 gr.Progress())
     assert "disk is full" in shown["status"]
     assert [d.id for d in sample_store.list_documents()] == ["doc-sample"]
     assert sample_store.connection().execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 3

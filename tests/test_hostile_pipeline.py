@@ -91,11 +91,66 @@ def test_five_megabyte_upload_is_stored_whole(store, tmp_path):
 
 
 def test_single_50000_character_line_is_one_reviewable_segment(store):
+    """With the per-segment limit raised to its length (the limit is configurable), it stays whole."""
     line = " ".join(f"word{i}" for i in range(9000))[:50_000].strip()
-    doc_id = pipeline.process_article(line, store=store, corpus=CORPUS)
+    doc_id = pipeline.process_article(line, store=store, corpus=CORPUS, max_segment_chars=len(line))
     view = pipeline.open_document(store, doc_id)
     assert [row.segment.text for row in view.rows] == [line]
     assert len(view.document.title) <= pipeline.TITLE_CHARS
+
+
+def test_by_default_a_50000_character_line_is_split_into_pieces_under_the_limit(store):
+    from workbench.ingest import MAX_SEGMENT_CHARS
+
+    line = " ".join(f"word{i}" for i in range(9000))[:50_000].strip()
+    doc_id = pipeline.process_article(line, store=store, corpus=CORPUS)
+    view = pipeline.open_document(store, doc_id)
+    pieces = [row.segment.text for row in view.rows]
+    assert (MAX_SEGMENT_CHARS, len(pieces)) == (2_000, 26)
+    assert max(len(p) for p in pieces) <= MAX_SEGMENT_CHARS and " ".join(pieces) == line
+    source = view.document.source_text  # each piece's offsets point at its own text
+    assert all(source[row.segment.start:row.segment.end] == row.segment.text for row in view.rows)
+
+
+def test_a_clause_list_is_cut_after_a_comma_not_inside_a_word():
+    from workbench.ingest import split_long_sentence
+
+    text = ", ".join(f"item {i}" for i in range(50))
+    spans = split_long_sentence(text, 60)
+    pieces = [text[a:b] for a, b in spans]
+    assert pieces[0] == "item 0, item 1, item 2, item 3, item 4, item 5, item 6,"
+    assert all(len(p) <= 60 and (p.endswith(",") or p == pieces[-1]) for p in pieces)
+    assert ", ".join(p.rstrip(",") for p in pieces) == text
+
+
+def test_pasted_text_over_the_upload_limit_is_refused_before_any_work(store):
+    from workbench.errors import InputError
+
+    pasted = "Officials met on Friday. " * (pipeline.MAX_UPLOAD_BYTES // 25 + 1)
+    with pytest.raises(InputError, match=r"the pasted text is 5,242,900 bytes, over the limit of 5,242,880 bytes "
+                                         r"\(5\.0 MiB\), the same limit as for uploads; paste the article in parts"):
+        pipeline.process_article(pasted, store=store, corpus=CORPUS)
+    assert store.list_documents() == []
+
+
+def test_more_segments_than_the_limit_are_refused_with_a_message(store):
+    from workbench.errors import InputError
+
+    article = " ".join(f"Exports of item {i} rose." for i in range(30))
+    with pytest.raises(InputError, match="more than 20 segments, the limit for one document; split it"):
+        pipeline.process_article(article, store=store, corpus=CORPUS, max_segments=20)
+    assert store.list_documents() == []
+
+
+def test_a_cancelled_job_stores_nothing(store):
+    from workbench.errors import JobCancelledError
+
+    stages = []
+    article = " ".join(f"Exports of item {i} rose." for i in range(30))
+    with pytest.raises(JobCancelledError, match="cancelled; nothing was stored"):
+        pipeline.process_article(article, store=store, corpus=CORPUS, progress=lambda *a: stages.append(a[0]),
+                                 should_stop=lambda: bool(stages))
+    assert stages == ["segment"] and store.list_documents() == []
 
 
 @pytest.mark.slow  # the tiny random model decodes gibberish to its length limit

@@ -20,4 +20,5 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from workbench.ui import serve
 
-    return serve(settings, mt=not args.no_mt)
+    return serve(settings, mt=not args.no_mt, insecure_no_auth=args.insecure_no_auth,
+                 session_minutes=args.session_minutes)

@@ -4,20 +4,32 @@ Layout first, then handlers. The start tab takes an article (pasted or uploaded)
 tab shows a page of the segment grid and an editor for one segment at a time. Per-session
 state is a :class:`ReviewSession` in ``gr.State``; the reviewer's name and the open document
 also live in the browser (``gr.BrowserState``), so a reload comes back to the same place.
+
+Who does something is decided by the server, never by the client: every handler is wired
+through :meth:`_Handlers.event`, which checks the API parameters against the handler's types
+and, for a handler whose first parameter is ``actor``, passes the request's
+:class:`~workbench.users.Actor` (the login; without logins, the name typed in the reviewer
+box of this browser session). No handler takes a reviewer name from its inputs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import threading
+import types
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
 
 from workbench import pipeline
-from workbench.errors import ConflictError, InputError, WorkbenchError
+from workbench.errors import ConflictError, InputError, JobCancelledError, WorkbenchError
 from workbench.ui import render
 from workbench.ui.search_panel import build_search_panel
+from workbench.users import Actor, Directory
 
 PAGE_SIZE = 50
 GRID_HEADERS = ["#", "state", "English", "MT", "official Chinese", "final Chinese"]
@@ -32,7 +44,6 @@ class ReviewSession:
     """What one browser tab is looking at."""
 
     doc_id: str | None = None
-    login: str | None = None  # the authenticated user, when the app requires login
     filter: str = "all"
     order: str = "document"
     segment_ids: list[int] = field(default_factory=list)  # visible segments, in order, after the filter
@@ -45,9 +56,11 @@ class ReviewSession:
         return self.segment_ids[self.index] if self.segment_ids else None
 
 
-def build_app(resources: pipeline.Resources, *, auth_enabled: bool = False) -> gr.Blocks:
-    """The review workbench UI over ``resources``."""
-    handlers = _Handlers(resources)
+def build_app(resources: pipeline.Resources, *, directory: Directory | None = None) -> gr.Blocks:
+    """The review workbench UI over ``resources``; with ``directory``, every request acts as its login."""
+    auth_enabled = directory is not None
+    handlers = _Handlers(resources, directory)
+    event = handlers.event
     with gr.Blocks(title="Translation review workbench") as app:
         session = gr.State(ReviewSession())
         # Two browser-side memories: where this browser was (written by every view change) and the
@@ -70,7 +83,10 @@ def build_app(resources: pipeline.Resources, *, auth_enabled: bool = False) -> g
                                         placeholder="Paste plain text, Markdown or HTML…")
                     upload = gr.File(label="…or upload a .txt, .md or .html file", type="filepath",
                                      file_types=sorted(pipeline.UPLOAD_SUFFIXES), elem_id="upload")
-                    process = gr.Button("Translate and align", variant="primary", elem_id="process")
+                    with gr.Row():
+                        process = gr.Button("Translate and align", variant="primary", elem_id="process")
+                        cancel_process = gr.Button("Cancel", elem_id="cancel-process", variant="stop",
+                                                   min_width=80, scale=0)
                 with gr.Column(scale=2):
                     store_info = gr.HTML(elem_id="store-info")
                     documents = gr.Dropdown(label="Documents in the store", choices=[], elem_id="documents")
@@ -110,6 +126,8 @@ def build_app(resources: pipeline.Resources, *, auth_enabled: bool = False) -> g
                     approve_next = gr.Button("Approve and next", elem_id="approve-next", variant="primary",
                                              min_width=140)
                     next_button = gr.Button("next ▶", elem_id="next", min_width=100)
+                reject_reason = gr.Textbox(label="Reason for rejecting (kept in the audit trail)", max_lines=1,
+                                           elem_id="reject-reason")
                 gr.HTML('<div class="wb-keys">Keys: Ctrl+Enter approve and next · Alt+Down next · Alt+Up previous</div>')
                 with gr.Row():
                     revisions = gr.Dropdown(label="History", choices=[], elem_id="revisions", scale=3)
@@ -127,35 +145,51 @@ def build_app(resources: pipeline.Resources, *, auth_enabled: bool = False) -> g
                     import_file = gr.File(label="JSONL file", type="filepath", file_types=list(IMPORT_SUFFIXES),
                                           elem_id="import-file")
                     import_button = gr.Button("Import", elem_id="import")
+                with gr.Accordion("Audit trail: who did what, when (read-only)", open=False):
+                    with gr.Row():
+                        audit_button = gr.Button("Show the audit trail", elem_id="audit-show")
+                        audit_csv_button = gr.Button("Download as CSV", elem_id="audit-csv")
+                    audit_table = gr.Dataframe(headers=list(pipeline.AUDIT_COLUMNS), datatype="str",
+                                               interactive=False, wrap=True, max_height=360, elem_id="audit-table")
+                    audit_file = gr.File(label="Audit trail (CSV)", interactive=False, elem_id="audit-file")
 
         handlers.screen = _Screen(session, remembered, progress_html, page_info, grid, segment_header, english, mt,
                                   flags, official, memory, final, diff, revisions, status, reviewer, documents, store_info,
                                   tabs)
         screen = handlers.screen.review_outputs()
 
-        app.load(handlers.on_load, inputs=[remembered], outputs=[reviewer, documents, store_info, tabs, *screen]).then(
-            handlers.restore_reviewer, inputs=[remembered_name], outputs=[reviewer])
-        process.click(handlers.process, inputs=[source, upload, session, remembered],
-                      outputs=[documents, store_info, tabs, *screen])
-        open_button.click(handlers.open, inputs=[documents, session, remembered], outputs=[tabs, *screen])
-        filter_choice.change(handlers.set_view, inputs=[filter_choice, order_choice, session, remembered],
+        app.load(event(handlers.on_load), inputs=[remembered],
+                 outputs=[reviewer, documents, store_info, tabs, *screen]).then(
+            event(handlers.restore_reviewer), inputs=[remembered_name], outputs=[reviewer])
+        # One article at a time, so reviewers' saves keep their own workers; its owner can cancel it.
+        processing = process.click(event(handlers.process), inputs=[source, upload, session, remembered],
+                                   outputs=[documents, store_info, tabs, *screen], concurrency_limit=1,
+                                   concurrency_id="process")
+        cancel_process.click(event(handlers.cancel_processing), outputs=[status], cancels=[processing],
+                             concurrency_limit=None)
+        open_button.click(event(handlers.open), inputs=[documents, session, remembered], outputs=[tabs, *screen])
+        filter_choice.change(event(handlers.set_view), inputs=[filter_choice, order_choice, session, remembered],
                              outputs=screen)
-        order_choice.change(handlers.set_view, inputs=[filter_choice, order_choice, session, remembered],
+        order_choice.change(event(handlers.set_view), inputs=[filter_choice, order_choice, session, remembered],
                             outputs=screen)
-        grid.select(handlers.select_row, inputs=[session, remembered], outputs=screen)
+        grid.select(event(handlers.select_row), inputs=[session, remembered], outputs=screen)
         for button, step in ((prev_button, -1), (next_button, 1), (page_prev, -PAGE_SIZE), (page_next, PAGE_SIZE)):
-            button.click(handlers.mover(step), inputs=[session, remembered], outputs=screen)
+            button.click(event(handlers.mover(step)), inputs=[session, remembered], outputs=screen)
         for button, action, then_next in ((accept_mt, "accept_mt", False), (use_official, "use_official", False),
                                          (save, "edit", False), (reject, "reject", False),
                                          (approve_next, "approve", True), (revert, "revert", False)):
-            button.click(handlers.actor(action, then_next), inputs=[final, revisions, reviewer, session, remembered],
-                         outputs=screen)
-        final.input(handlers.live_diff, inputs=[final, session], outputs=[diff])
-        reviewer.change(handlers.remember_reviewer, inputs=[reviewer], outputs=[remembered_name])
-        search_panel.on_insert(handlers.insert_official, inputs=[final, reviewer, session, remembered], outputs=screen)
-        download_button.click(handlers.export, inputs=[download_format, approved_only, session],
+            button.click(event(handlers.reviewer_action(action, then_next)),
+                         inputs=[final, revisions, reject_reason, session, remembered], outputs=screen)
+        final.input(event(handlers.live_diff), inputs=[final, session], outputs=[diff])
+        reviewer.change(event(handlers.remember_reviewer), inputs=[reviewer], outputs=[remembered_name],
+                        concurrency_limit=None)
+        search_panel.insert_button.click(event(handlers.insert_official),
+                                         inputs=[search_panel.selected, final, session, remembered], outputs=screen)
+        download_button.click(event(handlers.export), inputs=[download_format, approved_only, session],
                               outputs=[download_file, status])
-        import_button.click(handlers.import_jsonl, inputs=[import_file, session, remembered], outputs=screen)
+        import_button.click(event(handlers.import_jsonl), inputs=[import_file, session, remembered], outputs=screen)
+        audit_button.click(event(handlers.audit_table), inputs=[session], outputs=[audit_table, status])
+        audit_csv_button.click(event(handlers.audit_csv), inputs=[session], outputs=[audit_file, status])
     return app
 
 
@@ -198,10 +232,64 @@ class _Screen:
 class _Handlers:
     """Event handlers; each returns ``{component: update}`` for the review screen."""
 
-    def __init__(self, resources: pipeline.Resources):
+    def __init__(self, resources: pipeline.Resources, directory: Directory | None = None):
         self.res = resources
+        self.directory = directory
         self.screen: _Screen | None = None  # set once the layout exists
         self.memory = None  # the translation memory, rebuilt whenever a document is opened
+        self._typed_names: dict[str, str] = {}  # browser session → typed reviewer name (no logins only)
+        self._stops: dict[str, threading.Event] = {}  # browser session → its running job's stop flag
+        self._lock = threading.Lock()
+
+    # --- identity and parameters, decided here for every handler --------------------------------------
+
+    def actor_for(self, request: gr.Request | None) -> Actor:
+        """Who ``request`` acts for: its login (with the role it has now), or the typed name without logins."""
+        username = getattr(request, "username", None)
+        if self.directory is not None:
+            actor = self.directory.actor(username) if username else None
+            if actor is None:
+                raise gr.Error("you are not logged in (or your user was removed); log in again")
+            return actor
+        if username:  # a login the server itself established (not a client's claim)
+            return Actor(username)
+        return Actor(self._typed_names.get(getattr(request, "session_hash", None) or "", ""))
+
+    def event(self, handler: Callable) -> Callable:
+        """``handler`` as Gradio calls it: parameters checked against its types, the actor injected.
+
+        A handler whose first parameter is ``actor`` receives :meth:`actor_for` of the request;
+        the Gradio-facing function takes a ``gr.Request`` in its place, so the actor can never
+        come from the client's inputs.
+        """
+        signature = inspect.signature(handler)
+        hints = typing.get_type_hints(handler)
+        params = list(signature.parameters.values())
+        wants_actor = bool(params) and params[0].name == "actor"
+        inputs = params[1:] if wants_actor else params
+        checked = [(i, p.name, hints.get(p.name)) for i, p in enumerate(inputs)
+                   if p.default is inspect.Parameter.empty and hints.get(p.name) not in (gr.Request, gr.SelectData)]
+
+        def call(*args, **kwargs):
+            args = list(args)
+            request = args.pop(0) if wants_actor else None
+            for index, name, hint in checked:
+                if index < len(args):
+                    args[index] = _coerce(name, args[index], hint)
+            if wants_actor:
+                return handler(self.actor_for(request), *args, **kwargs)
+            return handler(*args, **kwargs)
+
+        special = {name: hint for name, hint in hints.items() if hint in (gr.Request, gr.SelectData)}
+        if wants_actor:
+            request_param = inspect.Parameter("actor_request", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            call.__signature__ = signature.replace(parameters=[request_param, *inputs])
+            call.__annotations__ = {"actor_request": gr.Request, **special}
+        else:
+            call.__signature__ = signature
+            call.__annotations__ = special
+        call.__name__ = call.__qualname__ = getattr(handler, "__name__", "handler")
+        return call
 
     # --- rendering ------------------------------------------------------------------------------------
 
@@ -272,11 +360,10 @@ class _Handlers:
 
     def on_load(self, remembered: dict, request: gr.Request) -> dict:
         """Fill in the reviewer and the document list; reopen the document this browser had open."""
-        remembered = remembered or {}
         user = getattr(request, "username", None)
         # Without a login name, leave the box alone: restore_reviewer fills it, or the reviewer is typing.
         out = {self.screen.reviewer: user if user else gr.skip(), **self._documents_update()}
-        session = ReviewSession(login=user)
+        session = ReviewSession()
         # A link with ?doc=ID opens that document; otherwise the one this browser had open.
         doc_id = request.query_params.get("doc") or remembered.get("doc_id")
         if doc_id and pipeline.has_document(self.res.store, doc_id):
@@ -285,24 +372,50 @@ class _Handlers:
         out.update(self._render(session, remembered))
         return out
 
-    def process(self, text: str, upload: str | None, session: ReviewSession, remembered: dict,
-                progress=gr.Progress()) -> dict:  # noqa: B008 - Gradio injects the tracker through this default
-        """Segment, translate, align and store the pasted or uploaded article, then open it."""
+    def process(self, actor: Actor, text: str, upload: str | None, session: ReviewSession, remembered: dict,
+                request: gr.Request, progress=gr.Progress()) -> dict:  # noqa: B008 - Gradio injects the tracker
+        """Segment, translate, align and store the pasted or uploaded article, then open it.
+
+        It runs as this browser session's job: "Cancel" stops it between stages and batches,
+        and nothing is stored.
+        """
         def report(stage: str, done: int, total: int) -> None:
             progress((done, total), desc=STAGE_LABELS.get(stage, stage), unit="segments")
 
+        stop = threading.Event()
+        key = getattr(request, "session_hash", None) or ""
+        with self._lock:
+            self._stops[key] = stop
         try:
-            article = pipeline.read_upload(upload) if upload else (text or "")
+            actor.require("process")
+            article = pipeline.read_upload(upload) if upload else text
             self.res.refresh_corpus()
             doc_id = pipeline.process_article(article, store=self.res.store, translator=self.res.translator,
                                               corpus=self.res.corpus, progress=report,
-                                              termbase=self.res.termbase())
+                                              termbase=self.res.termbase(), should_stop=stop.is_set,
+                                              actor=actor.name or "anonymous")
+        except JobCancelledError as err:
+            return self._render(session, remembered, str(err), "warn")
         except WorkbenchError as err:
             return self._render(session, remembered, str(err), "error")
+        finally:
+            with self._lock:
+                if self._stops.get(key) is stop:
+                    del self._stops[key]
         session = self._open(doc_id, dataclasses.replace(session, filter="all"))
-        note = f"{len(session.segment_ids)} segments ready for review."
+        count = len(session.segment_ids)
+        note = f"{count} segment{'' if count == 1 else 's'} ready for review."
         return {**self._documents_update(doc_id), self.screen.tabs: gr.Tabs(selected="review"),
                 **self._render(session, remembered, note)}
+
+    def cancel_processing(self, request: gr.Request) -> str:
+        """Stop this browser session's running article (only its own: the session is the owner)."""
+        with self._lock:
+            stop = self._stops.get(getattr(request, "session_hash", None) or "")
+        if stop is None:
+            return render.message("warn", "Nothing is being processed in this window.")
+        stop.set()
+        return render.message("warn", "Processing cancelled; nothing was stored.")
 
     def open(self, doc_id: str | None, session: ReviewSession, remembered: dict) -> dict:
         """Open the document chosen in the list."""
@@ -340,35 +453,39 @@ class _Handlers:
             return self._render(session, remembered)
         return move
 
-    def actor(self, action: str, then_next: bool):
-        """A handler that applies a review action to the segment in the editor."""
-        def act(final: str, revision: int | None, reviewer: str, session: ReviewSession, remembered: dict,
-                request: gr.Request) -> dict:
+    def reviewer_action(self, action: str, then_next: bool):
+        """A handler that applies a review action to the segment in the editor, as the request's actor."""
+        def act(actor: Actor, final: str, revision: int | None, reason: str, session: ReviewSession,
+                remembered: dict) -> dict:
             text = final if action in ("edit", "approve", "reject") else None
-            # The login name, when there is one, is who saves: the name box cannot override it.
-            name = getattr(request, "username", None) or reviewer
-            return self._apply(action, session, remembered, name, final, text=text, revision=revision,
-                               then_next=then_next)
+            return self._apply(actor, action, session, remembered, final, text=text, revision=revision,
+                               reason=reason if action == "reject" else None, then_next=then_next)
+        act.__name__ = action
         return act
 
-    def insert_official(self, text: str, citation: dict, final: str, reviewer: str, session: ReviewSession,
+    def insert_official(self, actor: Actor, selected: dict | None, final: str, session: ReviewSession,
                         remembered: dict) -> dict:
         """Save a sentence found by corpus search as the final Chinese, with its citation."""
-        return self._apply("insert_official", session, remembered, reviewer, final, text=text, citation=citation)
+        if not isinstance(selected, dict) or "text" not in selected:
+            return self._render(session, remembered, "Pick a sentence from the search results first.", "warn")
+        return self._apply(actor, "insert_official", session, remembered, final, text=str(selected["text"]),
+                           citation=selected.get("citation"))
 
-    def _apply(self, action: str, session: ReviewSession, remembered: dict, reviewer: str, final: str, *,
+    def _apply(self, actor: Actor, action: str, session: ReviewSession, remembered: dict, final: str, *,
                text: str | None = None, revision: int | None = None, citation: dict | None = None,
-               then_next: bool = False) -> dict:
+               reason: str | None = None, then_next: bool = False) -> dict:
         if session.segment_id is None:
             return self._render(session, remembered, "Open a document first.", "warn")
         try:
+            actor.require(action)
             review = pipeline.save_review(
-                self.res.store, session.segment_id, action=action, reviewer=session.login or reviewer,
-                base_revision=session.base_revision, text=text, revision=revision, citation=citation)
+                self.res.store, session.segment_id, action=action, reviewer=actor.name,
+                base_revision=session.base_revision, text=text, revision=revision, citation=citation,
+                reason=reason)
         except ConflictError as err:
             # Keep the reviewer's own text in the editor; the message shows the other version.
             # The editor is now based on their revision, so saving again is a deliberate choice.
-            note = (f"{err} Your text is still in the editor: save again to replace theirs "
+            note = (f"{err}. Your text is still in the editor: save again to replace theirs "
                     "(theirs stays in the history).")
             return self._render(session, remembered, note, "error", keep_final=final)
         except InputError as err:
@@ -392,22 +509,28 @@ class _Handlers:
             return gr.skip()
         return remembered_name
 
-    def remember_reviewer(self, reviewer: str) -> str:
-        """Keep the reviewer's name in this browser."""
+    def remember_reviewer(self, reviewer: str, request: gr.Request) -> str:
+        """Keep the reviewer's name in this browser, and (without logins) as this session's actor."""
+        if self.directory is None:
+            with self._lock:
+                self._typed_names[getattr(request, "session_hash", None) or ""] = reviewer.strip()
         return reviewer
 
-    def export(self, fmt: str, approved_only: bool, session: ReviewSession):
+    def export(self, actor: Actor, fmt: str, approved_only: bool, session: ReviewSession):
         """Export the open document's reviewed segments to a file the browser downloads."""
         if session.doc_id is None:
             return None, render.message("warn", "Open a document first.")
         try:
+            actor.require("export")
             result = pipeline.export_document(self.res.store, session.doc_id, fmt,
                                               output_dir=self.res.settings.output_dir, approved_only=approved_only)
+            pipeline.record_event(self.res.store, actor.name or "anonymous", "export", session.doc_id,
+                                  {"format": fmt, "records": result.records, "approved_only": approved_only})
         except WorkbenchError as err:
             return None, render.message("warn", str(err))
         return str(result.path), render.message("ok", f"Exported {result.records} segment(s) as {fmt}.")
 
-    def import_jsonl(self, path: str | None, session: ReviewSession, remembered: dict) -> dict:
+    def import_jsonl(self, actor: Actor, path: str | None, session: ReviewSession, remembered: dict) -> dict:
         """Attach batch translations from a JSONL file to the open document."""
         if session.doc_id is None or not path:
             return self._render(session, remembered, "Open a document and choose a JSONL file first.", "warn")
@@ -416,12 +539,35 @@ class _Handlers:
             return self._render(session, remembered, f"{file.name}: upload a .jsonl file under "
                                 f"{pipeline.MAX_UPLOAD_BYTES // 1_000_000} MB", "error")
         try:
-            with file.open(encoding="utf-8") as lines:
-                imported, unmatched = pipeline.import_translations(self.res.store, session.doc_id, lines)
-        except (WorkbenchError, UnicodeDecodeError) as err:
-            return self._render(session, remembered, f"{file.name}: {err}", "error")
+            actor.require("import")
+            lines = pipeline.decode_upload(file.read_bytes(), file.name).splitlines(keepends=True)
+            imported, unmatched = pipeline.import_translations(self.res.store, session.doc_id, lines)
+            pipeline.record_event(self.res.store, actor.name or "anonymous", "import translations",
+                                  session.doc_id, {"file": file.name, "imported": imported, "unmatched": unmatched})
+        except WorkbenchError as err:
+            return self._render(session, remembered, str(err), "error")
         return self._render(session, remembered, f"Imported {imported} translation(s); {unmatched} line(s) "
                             "matched no sentence of this document.")
+
+    def audit_table(self, session: ReviewSession):
+        """The open document's audit trail as a table (read-only)."""
+        if session.doc_id is None:
+            return [], render.message("warn", "Open a document first.")
+        try:
+            rows = pipeline.audit_rows(pipeline.audit_trail(self.res.store, session.doc_id))
+        except WorkbenchError as err:
+            return [], render.message("warn", str(err))
+        return rows, render.message("ok", f"{len(rows)} line(s) in the audit trail of this document.")
+
+    def audit_csv(self, session: ReviewSession):
+        """The open document's audit trail as a CSV file to download."""
+        if session.doc_id is None:
+            return None, render.message("warn", "Open a document first.")
+        try:
+            path = pipeline.audit_csv(self.res.store, session.doc_id, output_dir=self.res.settings.output_dir)
+        except WorkbenchError as err:
+            return None, render.message("warn", str(err))
+        return str(path), render.message("ok", "The audit trail is ready to download.")
 
     # --- helpers --------------------------------------------------------------------------------------
 
@@ -430,6 +576,29 @@ class _Handlers:
         choices = [(f"{d.title} · {d.approved}/{d.segments} approved · {d.imported_at[:10]}", d.id) for d in listed]
         info = f"<div>{len(listed)} document(s) in the store; choose one to reopen it.</div>"
         return {self.screen.documents: gr.Dropdown(choices=choices, value=selected), self.screen.store_info: info}
+
+
+_TYPE_WORDS = {str: "text", int: "a whole number", dict: "an object", bool: "true or false"}
+
+
+def _coerce(name: str, value: object, hint: object) -> object:
+    """``value`` as the handler's parameter ``name`` of type ``hint`` expects, else a one-line error."""
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    options = typing.get_args(hint) if union else (hint,)
+    kinds = [option for option in options if option in _TYPE_WORDS]
+    if not kinds:
+        return value
+    if isinstance(value, tuple(kinds)) and not (isinstance(value, bool) and bool not in kinds):
+        return value
+    if value is None:
+        if type(None) in options:
+            return None
+        if kinds[0] in (str, dict):
+            return kinds[0]()
+    if int in kinds and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise gr.Error(f"parameter '{name}' must be {_TYPE_WORDS[kinds[0]]}, not {type(value).__name__}; "
+                   "send it as the API page describes")
 
 
 def _cut(value: str, limit: int = GRID_CELL_CHARS) -> str:
