@@ -186,3 +186,27 @@ def test_progress_reports_every_segment(translators):
 def test_punctuation_normalisation_is_idempotent(text):
     once = normalize_zh_punctuation(text)
     assert normalize_zh_punctuation(once) == once
+
+
+def test_model_identity_is_kept_by_size_and_mtime_and_follows_a_change(tmp_path):
+    import shutil
+
+    from workbench.translate.resolve import IDENTITY_FILE, _content_hash, folder_hash
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"d_model": 8}')
+    (folder / "model.safetensors").write_bytes(b"\0" * 1000)
+    first = folder_hash(folder)
+    assert (folder / IDENTITY_FILE).is_file()
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    assert first == _content_hash(folder, files)  # the kept value is the content hash
+    (folder / IDENTITY_FILE).write_text((folder / IDENTITY_FILE).read_text().replace(first, "0" * 64))
+    assert folder_hash(folder) == "0" * 64  # unchanged sizes and times: the kept identity, no hashing
+    (folder / "model.safetensors").write_bytes(b"\1" * 1000)  # same size, new content and time
+    changed = folder_hash(folder)
+    assert changed not in (first, "0" * 64)
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    (copy / IDENTITY_FILE).unlink()
+    assert folder_hash(copy) == changed  # the identity is the content, wherever the folder is

@@ -10,12 +10,14 @@ so a changed model never reuses another's cached conversions or translations.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import ModelUnavailableError
 from workbench.settings import DEFAULT_MODEL
+from workbench.text.files import atomic_write_bytes
 
 __all__ = ["ModelSource", "resolve_model", "unavailable"]
 
@@ -80,12 +82,38 @@ def unavailable(name: str, reason: str) -> ModelUnavailableError:
         f"here, then set WORKBENCH_MODEL=/path/to/{folder} (or pass --model /path/to/{folder}).")
 
 
+IDENTITY_FILE = ".workbench-identity.json"
+
+
 def folder_hash(path: Path) -> str:
-    """SHA-256 over the names and contents of the files in ``path`` (sorted, recursive, hidden ones skipped)."""
+    """SHA-256 over the names and contents of the files in ``path`` (sorted, recursive, hidden ones skipped).
+
+    Hashing a 300 MB model takes seconds with a cold page cache, so the hash is kept in
+    ``path/.workbench-identity.json`` with each file's size and modification time, and
+    reused while none of them changed (where the folder is read-only it is computed each time).
+    """
+    # Hidden entries (.cache/ of `hf download`, .git/, the kept identity) hold bookkeeping, not the model.
+    files = sorted(p for p in path.rglob("*")
+                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    stamp = [[f.relative_to(path).as_posix(), f.stat().st_size, f.stat().st_mtime_ns] for f in files]
+    kept = path / IDENTITY_FILE
+    try:
+        known = json.loads(kept.read_text(encoding="utf-8"))
+        if known.get("files") == stamp and isinstance(known.get("sha256"), str):
+            return known["sha256"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    digest = _content_hash(path, files)
+    try:
+        atomic_write_bytes(kept, json.dumps({"files": stamp, "sha256": digest}).encode("utf-8"))
+    except OSError:  # a read-only model folder: hash again next time
+        pass
+    return digest
+
+
+def _content_hash(path: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
-    # Hidden entries (.cache/ of `hf download`, .git/) hold bookkeeping, not the model.
-    files = (p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-    for file in sorted(files):
+    for file in files:
         digest.update(file.relative_to(path).as_posix().encode() + b"\0")
         with open(file, "rb") as fh:
             while chunk := fh.read(1 << 20):
