@@ -114,23 +114,66 @@ class FinetuneReport:
 
 # --- data ---------------------------------------------------------------------------------------
 
+_REEXPORT = "export it again with 'workbench export --format hf --state approved --output NAME'"
+
+
+def _load_splits(dataset_path: Path):
+    """The saved ``DatasetDict``; a damaged folder (bad JSON, truncated shard) is one line that says so."""
+    from datasets import load_from_disk
+
+    try:
+        splits = load_from_disk(str(dataset_path))
+    except Exception as err:  # datasets and pyarrow raise many kinds for a damaged folder
+        reason = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
+        raise InputError(f"{dataset_path} cannot be read as a saved dataset ({type(err).__name__}: {reason}); "
+                         f"{_REEXPORT}") from None
+    if not hasattr(splits, "keys"):
+        raise InputError(f"{dataset_path} holds one split, not a dataset with train and test splits; {_REEXPORT}")
+    return splits
+
+
+def _split_pairs(dataset_path: Path, name: str, split) -> list[Pair]:
+    """The non-empty ``(en, zh)`` pairs of one split, checking each row's shape first."""
+    if "translation" not in split.column_names:
+        raise InputError(f"{dataset_path}: split {name!r} has no 'translation' column (it has "
+                         f"{', '.join(split.column_names) or 'none'}); {_REEXPORT}")
+    out = []
+    try:
+        rows = split["translation"]
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict) or not {"en", "zh"} <= set(row):
+                keys = ", ".join(sorted(row)) if isinstance(row, dict) else type(row).__name__
+                raise InputError(f"{dataset_path}: row {index} of split {name!r} has translation {{{keys}}}, not "
+                                 f"{{en, zh}}; {_REEXPORT}")
+            en, zh = row["en"], row["zh"]
+            if not isinstance(en, str) or not isinstance(zh, str):
+                raise InputError(f"{dataset_path}: row {index} of split {name!r} has a non-text en or zh; "
+                                 f"{_REEXPORT}")
+            if en.strip() and zh.strip():
+                out.append(Pair(en, zh))
+    except InputError:
+        raise
+    except Exception as err:  # a shard that fails half-way through reading
+        raise InputError(f"{dataset_path}: split {name!r} cannot be read ({type(err).__name__}); "
+                         f"{_REEXPORT}") from None
+    return out
+
+
 def load_pairs(dataset_path: Path) -> tuple[list[Pair], str, list[Pair]]:
     """``(train pairs, held-out split name, held-out pairs)`` of an HF export folder.
 
     Raises :class:`InputError` when either side is empty: a model cannot be trained, or
     judged, on nothing.
     """
-    from datasets import load_from_disk
-
     if not (dataset_path / "dataset_dict.json").is_file():
         raise FileNotFoundWorkbenchError(f"{dataset_path} is not a saved dataset; create one with "
                                          "'workbench export --format hf --state approved --output NAME'")
-    splits = load_from_disk(str(dataset_path))
+    splits = _load_splits(dataset_path)
 
     def pairs(name: str) -> list[Pair]:
         if name not in splits:
             return []
-        return [Pair(t["en"], t["zh"]) for t in splits[name]["translation"] if t["en"].strip() and t["zh"].strip()]
+        return _split_pairs(dataset_path, name, splits[name])
 
     train_pairs = pairs("train")
     if not train_pairs:
