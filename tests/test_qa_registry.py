@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.qa import CHECK_NAMES, CHECKS, CheckSpec, QAFlag, run_checks
-from workbench.risk import WEIGHTS, assess_risk
+from workbench.qa.risk import WEIGHTS, assess_risk
 from workbench.terms import TermBase
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.qa import QAFlag, run_checks
-from workbench.risk import WEIGHTS, assess_risk, official_similarity, rank_by_risk
+from workbench.qa.risk import WEIGHTS, assess_risk, official_similarity, rank_by_risk
 from workbench.terms import TermBase
 
 OFFICIAL = "中方将依法审批符合条件的管制物项出口申请。"

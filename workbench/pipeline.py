@@ -298,9 +298,9 @@ def open_segment(store: Store, segment_id: int) -> SegmentView:
 
 
 def segment_risk(row: SegmentView):
-    """How likely the segment's MT needs work (:class:`workbench.risk.Risk`); None without MT."""
+    """How likely the segment's MT needs work (:class:`workbench.qa.risk.Risk`); None without MT."""
     from workbench.qa import QAFlag
-    from workbench.risk import assess_risk
+    from workbench.qa.risk import assess_risk
 
     if row.mt is None:
         return None

@@ -15,8 +15,8 @@ from pathlib import Path
 from workbench.errors import FileNotFoundWorkbenchError, InputError
 from workbench.jsonl import read_records
 from workbench.qa.flags import QAFlag
+from workbench.qa.risk import Risk, assess_risk
 from workbench.qa.runner import check_document
-from workbench.risk import Risk, assess_risk
 from workbench.terms import TermBase
 
 REQUIRED_FIELDS = ("id", "source", "translation")

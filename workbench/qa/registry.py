@@ -2,7 +2,7 @@
 
 :data:`CHECKS` is the one place a check is named. :class:`~workbench.qa.flags.QAFlag` accepts
 only its names, :func:`~workbench.qa.runner.run_checks` runs its checks and orders flags by
-their severity, and :mod:`workbench.risk` takes each flag's weight from it.
+their severity, and :mod:`workbench.qa.risk` takes each flag's weight from it.
 
 Every check takes one :class:`CheckInput` (the segment, the term base's findings on it, and
 the document context when there is one), so adding a check is adding an entry here.
