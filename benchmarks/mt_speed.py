@@ -138,7 +138,10 @@ def _ct2_worker(args, sentences: list[str]) -> dict:
 def _workbench_worker(args, sentences: list[str], terms: bool) -> dict:
     from workbench.translate import load_translator
 
-    translator = load_translator(args.model_dir, min_new_tokens=args.new_tokens, max_new_tokens=args.new_tokens)
+    # The same beam and batch size as the other paths: a non-default run compares equal settings.
+    translator = load_translator(args.model_dir, models_dir=Path(os.environ["WORKBENCH_MODELS_DIR"]),
+                                 beam=args.beam, batch_size=args.batch,
+                                 min_new_tokens=args.new_tokens, max_new_tokens=args.new_tokens)
     required = [[TERM]] * len(sentences) if terms else None
     translator.translate(sentences[:2])  # warm-up, as (c)'s translator is warm after loading
     started = time.perf_counter()
@@ -187,7 +190,7 @@ def prepare(workdir: Path, sentences: int) -> tuple[Path, Path, Path]:
     from workbench.translate.ct2 import converted_model
     from workbench.translate.resolve import resolve_model
 
-    ct2_dir = converted_model(resolve_model(str(model_dir)))
+    ct2_dir = converted_model(resolve_model(str(model_dir)), Path(os.environ["WORKBENCH_MODELS_DIR"]))
     sentences_file = workdir / "sentences.json"
     sentences_file.write_text(json.dumps(news_sentences(sentences), ensure_ascii=False), encoding="utf-8")
     return model_dir, ct2_dir, sentences_file

@@ -86,7 +86,7 @@ class ShardTranslator:
     def __call__(self, batch: dict) -> dict:
         shards, lines, failures = [], [], []
         for shard, payload in zip(batch["shard"], batch["segments"]):
-            chunk = [Segment(s["id"], s["text"], s["fields"]) for s in json.loads(payload)]
+            chunk = [Segment(s["id"], s["text"], s["fields"], s.get("error")) for s in json.loads(payload)]
             outcomes = translate_once(chunk, self.translate)
             ok = [_record(s, t) for s, t in zip(chunk, outcomes) if not isinstance(t, BaseException)]
             bad = [{"id": s.id, "error": _message(t)} for s, t in zip(chunk, outcomes) if isinstance(t, BaseException)]
@@ -152,8 +152,8 @@ def translate_on_ray(segments: Sequence[Segment], output: Path, make_translate: 
     if actors is None:
         actors = max(1, int(ray.cluster_resources().get("CPU", 1)) // max(1, cpus_per_actor))
     actors = max(1, min(actors, len(pending)))
-    rows = [{"shard": k, "segments": json.dumps([{"id": s.id, "text": s.text, "fields": s.fields} for s in chunk],
-                                                ensure_ascii=False)} for k, chunk in pending]
+    rows = [{"shard": k, "segments": json.dumps([{"id": s.id, "text": s.text, "fields": s.fields, "error": s.error}
+                                                 for s in chunk], ensure_ascii=False)} for k, chunk in pending]
     sizes = {k: len(chunk) for k, chunk in pending}
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
         ShardTranslator, batch_size=1, concurrency=actors, num_cpus=cpus_per_actor,
