@@ -9,6 +9,7 @@ so a changed model never reuses another's cached conversions or translations.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -104,10 +105,8 @@ def folder_hash(path: Path) -> str:
     except (OSError, ValueError, AttributeError):
         pass
     digest = _content_hash(path, files)
-    try:
+    with contextlib.suppress(OSError):  # a read-only model folder: hash again next time
         atomic_write_bytes(kept, json.dumps({"files": stamp, "sha256": digest}).encode("utf-8"))
-    except OSError:  # a read-only model folder: hash again next time
-        pass
     return digest
 
 
