@@ -228,3 +228,9 @@ def test_official_terms_are_enforced_when_an_article_is_translated(store, tiny_m
     rows = pipeline.open_document(store, doc_id).rows
     assert "管制物项" in rows[0].mt.text  # the official term for "controlled items", forced in decoding
     assert not any(f["check"] == "term" for f in rows[0].mt.flags)
+    # The reviewer sees that the term was required and how it got in.
+    assert rows[0].enforced_terms == (("管制物项", "constrained"),)
+    assert rows[1].enforced_terms == ()
+    from workbench.ui.render import flags_line
+
+    assert "Official terms in the MT: 管制物项 (forced during decoding)" in flags_line(rows[0])

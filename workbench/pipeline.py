@@ -62,6 +62,7 @@ UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
 MAX_UPLOAD_BYTES = DEFAULT_MAX_BYTES
 # Translation flags that describe how MT was made rather than a problem with it.
 INFO_FLAGS = frozenset({"cached", "passthrough", "split"})
+TERM_FLAG = "term:"  # term:<Chinese>:<how>, the translator's record of an enforced term
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,13 @@ class SegmentView:
     def official(self) -> LinkRecord | None:
         """The best official wording for the segment, if any."""
         return self.links[0] if self.links else None
+
+    @property
+    def enforced_terms(self) -> tuple[tuple[str, str], ...]:
+        """``(term, how)`` for each official term the decoder was made to render (empty without MT)."""
+        if self.mt is None:
+            return ()
+        return tuple((t["zh"], t["how"]) for t in (self.mt.options or {}).get("enforced_terms", ()))
 
     @property
     def flags(self) -> tuple:
@@ -252,8 +260,12 @@ def _new_translation(position: int, t, problems: tuple[dict, ...]) -> NewTransla
     # The translator's own problem flags (repetition, term-missing) are superseded by the QA checks,
     # which test the same and more; its informational flags (cached, split, ...) are kept.
     made = tuple(f for f in (t.flags or ()) if f in INFO_FLAGS)
+    # How each official term got into the output (decoded, n-best, prefix, …): evidence the reviewer sees.
+    enforced = [dict(zip(("zh", "how"), f.removeprefix(TERM_FLAG).rsplit(":", 1), strict=True))
+                for f in (t.flags or ()) if f.startswith(TERM_FLAG)]
+    options = {**(t.options or {}), **({"enforced_terms": enforced} if enforced else {})}
     return NewTranslation(position, t.text, origin="mt", model=t.model, model_revision=t.revision,
-                          backend=t.backend, options=dict(t.options or {}), score=t.score, flags=made + problems)
+                          backend=t.backend, options=options, score=t.score, flags=made + problems)
 
 
 def qa_flags(pairs: Sequence[tuple[str, str]], *, termbase=None) -> list[tuple[dict, ...]]:

@@ -176,15 +176,30 @@ def risk_line(risk) -> str:
     return f' · <span class="wb-risk">risk {risk.score:.2f}</span>' + (f" ({reasons})" if reasons else "")
 
 
+# How an official term got into the MT, in the reviewer's words.
+TERM_ORIGINS = {"decoded": "the model wrote it", "n-best": "chosen among the model's candidates",
+                "prefix": "put in where the English term is, then the model finished",
+                "prefix-end": "put in at the end, then the model finished",
+                "constrained": "forced during decoding"}
+
+
+def enforced_terms_line(row: SegmentView) -> str:
+    """Which official terms the MT holds because they were required, and how each got there."""
+    if not row.enforced_terms:
+        return ""
+    items = "; ".join(f"{text(zh)} ({text(TERM_ORIGINS.get(how, how))})" for zh, how in row.enforced_terms)
+    return f'<div class="wb-terms">Official terms in the MT: {items}</div>'
+
+
 def flags_line(row: SegmentView) -> str:
     """The QA flags of the MT: the first few in full, the rest folded away so the buttons stay in reach."""
     if not row.flags:
-        return ""
+        return enforced_terms_line(row)
     items = [f"<li>{text(_flag_text(f))}</li>" for f in row.flags]
     shown = "".join(items[:FLAGS_SHOWN])
     folded = (f'<details><summary>{len(items) - FLAGS_SHOWN} more QA flag(s)</summary><ul class="wb-flags">'
               f'{"".join(items[FLAGS_SHOWN:])}</ul></details>' if len(items) > FLAGS_SHOWN else "")
-    return f'<ul class="wb-flags">{shown}</ul>{folded}'
+    return f'{enforced_terms_line(row)}<ul class="wb-flags">{shown}</ul>{folded}'
 
 
 def _flag_text(flag: object) -> str:
