@@ -112,7 +112,8 @@ def process_and_report(db: str, article: str) -> None:
     """Process an article file into the store, printing each progress stage (run by the test, then killed)."""
     from workbench.ingest import read_article
 
-    pipeline.process_article(read_article(article), store=Store(db), corpus=None,
+    # Over the default segment limit on purpose: storing it must take long enough to be killed.
+    pipeline.process_article(read_article(article), store=Store(db), corpus=None, max_segments=2 * ARTICLE_PARAGRAPHS,
                              progress=lambda stage, done, total: print(stage, total, flush=True))
 
 
