@@ -84,7 +84,9 @@ def test_five_megabyte_upload_is_stored_whole(store, tmp_path):
         size += len(paragraph)
         i += 1
     # Without the corpus: aligning 100,000 sentences takes minutes, and alignment is tested on the others.
-    doc_id = pipeline.process_article(upload(tmp_path, "".join(paragraphs).encode()), store=store, corpus=None)
+    # 100,000 sentences: over the default per-document limit, so the limit is raised for this run.
+    doc_id = pipeline.process_article(upload(tmp_path, "".join(paragraphs).encode()), store=store, corpus=None,
+                                      max_segments=2 * len(paragraphs))
     segments = stored_segments(store, doc_id)
     assert len(segments) == 2 * len(paragraphs)
     assert segments[-1] == f"Officials met on June {(i - 1) % 28 + 1}."
