@@ -25,6 +25,7 @@ from workbench import pipeline
 from workbench.cli import dispatch
 from workbench.corpus import OfficialCorpus
 from workbench.errors import InputError
+from workbench.ingest import control_character
 from workbench.store import Store
 
 WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789中国商务部关税稀土éü🚢$%-'\"(),;"
@@ -43,7 +44,8 @@ articles = st.one_of(
     official_articles,
     st.text(max_size=300),  # anything at all, control characters and markup included
 )
-final_texts = st.text(min_size=1, max_size=80).filter(lambda t: t.strip())
+# Finals are anything a reviewer could type: control characters but tab and newline are refused at save.
+final_texts = st.text(min_size=1, max_size=80).filter(lambda t: t.strip() and control_character(t) is None)
 reviews = st.lists(st.tuples(st.sampled_from(REVIEW_PLANS), final_texts, final_texts), max_size=40)
 mostly_official_reviews = st.lists(
     st.tuples(st.sampled_from(("official_then_approve", "official_then_approve", "none", "edit")), final_texts,
