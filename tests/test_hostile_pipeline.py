@@ -195,7 +195,7 @@ def test_markdown_with_embedded_html_stores_only_the_text(store):
 
 def test_a_translator_failing_half_way_leaves_nothing_in_the_store(store):
     class FailingTranslator:
-        def translate(self, texts, progress=None, required_terms=None):
+        def translate(self, texts, progress=None, required_terms=None, errors="raise"):
             progress(1, len(texts))
             raise RuntimeError("backend crashed")
 
