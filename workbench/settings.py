@@ -142,7 +142,9 @@ class Settings:
             option = _BY_NAME[name]
             default = getattr(defaults, name)
             shown = default.relative_to(PROJECT_ROOT) if isinstance(default, Path) else default
-            parser.add_argument(option.flag, dest=name, default=None, type=option.kind if option.kind is int else str,
+            # SUPPRESS: an unset flag leaves no attribute (and no "(default: None)" in --help).
+            parser.add_argument(option.flag, dest=name, default=argparse.SUPPRESS,
+                                type=option.kind if option.kind is int else str,
                                 help=f"{option.help} (env {option.env}; default {shown})")
 
     @classmethod
