@@ -10,7 +10,6 @@ footer and "Related" link lists dropped); an HTML fragment keeps all of its text
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.text.encoding import decode_text as decode_bytes  # the ingest stage's name for it
 from workbench.text.html import html_to_text
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -91,45 +91,6 @@ def _normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-
-
-def decode_bytes(data: bytes, name: str = "input") -> str:
-    """Decode file contents as UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured).
-
-    Raises :class:`InputError` for binary data and for text in another encoding, naming
-    the encoding the file seems to be in.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError(f"{name}: starts like UTF-16 but does not decode; save it as UTF-8 and try again") from None
-    if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
-        raise InputError(f"{name}: looks like a binary file, not text; upload a .txt, .md or .html article")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        guess = _guess_encoding(data)
-        hint = f"it looks like {guess}" if guess else "its encoding could not be recognised"
-        raise InputError(f"{name}: is not valid UTF-8 ({hint}); re-save it as UTF-8 and try again") from None
-
-
-def _looks_binary(sample: bytes) -> bool:
-    if not sample:
-        return False
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls / len(sample) > 0.05
-
-
-def _guess_encoding(data: bytes) -> str | None:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # optional: only improves the message
-        return None
-    best = from_bytes(data[:65536]).best()
-    return best.encoding.replace("_", "-").upper() if best else None
 
 
 def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, keep_duplicates: bool = False,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.text.encoding import utf8_lines
 
 
 def iter_records(lines: Iterable[str], *, name: str, required: Sequence[str] = ()) -> Iterator[tuple[int, dict]]:
@@ -41,5 +42,4 @@ def read_records(path: str | Path, *, required: Sequence[str] = ()) -> Iterator[
     if not path.is_file():
         raise FileNotFoundWorkbenchError(f"{path}: no such file; check the path and try again")
     # Iterating a file splits at line ends only (unlike str.splitlines, which also splits at U+2028).
-    with open(path, encoding="utf-8") as fh:
-        yield from iter_records(fh, name=path.name, required=required)
+    yield from iter_records(utf8_lines(path), name=path.name, required=required)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.text.encoding import utf8_lines
 
 
 def read_mt_file(path: str | Path, expected_lines: int) -> list[str]:
@@ -17,7 +18,7 @@ def read_mt_file(path: str | Path, expected_lines: int) -> list[str]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundWorkbenchError(f"MT file {path} not found; check the --mt path")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [line.rstrip("\r\n") for line in utf8_lines(path)]
     check_mt_lines(lines, expected_lines, str(path))
     return lines
 
@@ -34,7 +35,4 @@ def read_lines(path: str | Path) -> list[str]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundWorkbenchError(f"{path} not found; check the file name")
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+    return [line.rstrip("\r\n") for line in utf8_lines(path)]

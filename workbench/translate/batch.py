@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
+from workbench.text.encoding import utf8_lines
 
 __all__ = ["Segment", "BatchResult", "read_inputs", "in_shard", "parse_shard", "completed_ids", "failures_path",
            "translate_once", "translate_to_jsonl", "window_size"]
@@ -104,20 +105,19 @@ def _read_jsonl(path: Path, column: str) -> Iterator[Segment]:
     if not path.is_file():
         raise FileNotFoundWorkbenchError(f"{path}: no such file; check the path and try again")
     number = 0
-    with open(path, encoding="utf-8") as fh:  # iterating splits at line ends only, not at U+2028
-        for line in fh:
-            if not line.strip():
-                continue
-            number += 1
-            try:
-                record = json.loads(line)
-                reason = None if isinstance(record, dict) else "not a JSON object"
-            except json.JSONDecodeError as err:
-                reason = f"not JSON ({err.msg})"
-            if reason:
-                yield Segment(f"{path.name}:{number}", "", {}, f"InputError: {path.name}, record {number}: {reason}")
-                continue
-            yield from _records(path.name, [record], column, start=number)
+    for line in utf8_lines(path):  # split at line ends only, not at U+2028
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            record = json.loads(line)
+            reason = None if isinstance(record, dict) else "not a JSON object"
+        except json.JSONDecodeError as err:
+            reason = f"not JSON ({err.msg})"
+        if reason:
+            yield Segment(f"{path.name}:{number}", "", {}, f"InputError: {path.name}, record {number}: {reason}")
+            continue
+        yield from _records(path.name, [record], column, start=number)
 
 
 def _read_dataset(path: Path, column: str) -> Iterator[Segment]:

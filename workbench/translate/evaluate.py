@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
 from workbench.jsonl import read_records
+from workbench.text.encoding import utf8_lines
 
 __all__ = ["Score", "score_corpus", "read_lines"]
 
@@ -50,8 +51,7 @@ def read_lines(path: str | Path, fields: Sequence[str]) -> list[str]:
     if not path.is_file():
         raise FileNotFoundWorkbenchError(f"{path}: no such file; check the path and try again")
     if path.suffix.lower() != ".jsonl":
-        with open(path, encoding="utf-8") as fh:  # split at line ends only, not at U+2028
-            return [line.rstrip("\r\n") for line in fh]
+        return [line.rstrip("\r\n") for line in utf8_lines(path)]  # split at line ends only, not at U+2028
     segments = []
     for number, record in read_records(path):
         field = next((f for f in fields if f in record), None)
