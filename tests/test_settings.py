@@ -123,3 +123,12 @@ def test_the_readme_table_lists_every_setting_with_its_flag_and_variable():
     rows = [line.split("|")[1:4] for line in table.splitlines() if line.startswith("| ") and "`--" in line]
     documented = [(name.strip(), flag.strip().strip("`"), env.strip().strip("`")) for name, flag, env in rows]
     assert documented == [(o.name, o.flag, o.env) for o in SETTINGS]
+
+
+def test_the_limits_of_one_article_are_settings(tmp_path):
+    from workbench.ingest import MAX_SEGMENT_CHARS, MAX_SEGMENTS
+
+    defaults = Settings.resolve(environ={}, cwd=tmp_path)
+    assert (defaults.max_segments, defaults.max_segment_chars) == (MAX_SEGMENTS, MAX_SEGMENT_CHARS)
+    raised = Settings.resolve({"max_segments": "40000"}, environ={"WORKBENCH_MAX_SEGMENT_CHARS": "500"}, cwd=tmp_path)
+    assert (raised.max_segments, raised.max_segment_chars) == (40000, 500)

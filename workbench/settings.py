@@ -60,6 +60,9 @@ SETTINGS: tuple[Option, ...] = (
            Path),
     Option("output_dir", "--output-dir", "WORKBENCH_OUTPUT_DIR", "folder exports are written to (and confined to)",
            Path),
+    Option("max_segments", "--max-segments", "WORKBENCH_MAX_SEGMENTS", "most segments one article may become", int),
+    Option("max_segment_chars", "--max-segment-chars", "WORKBENCH_MAX_SEGMENT_CHARS",
+           "longer sentences are split at a clause mark or space", int),
     Option("host", "--host", "GRADIO_SERVER_NAME", "UI: address to bind"),
     Option("port", "--port", "GRADIO_SERVER_PORT", "UI: port", int),
     Option("auth", "--auth", "WORKBENCH_AUTH", "UI: require login, USER:PASSWORD[,USER:PASSWORD...]"),
@@ -78,6 +81,9 @@ class Settings:
     corpus_dir: Path = SHIPPED_CORPUS
     models_dir: Path = PROJECT_ROOT / "models"
     output_dir: Path = PROJECT_ROOT / "data" / "exports"
+    # Bounds on one article's work (the same numbers as the ingest stage's defaults).
+    max_segments: int = 5_000
+    max_segment_chars: int = 2_000
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = None

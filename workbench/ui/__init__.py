@@ -26,7 +26,8 @@ SESSION_MINUTES = 480.0  # a login ends after this long without use (and after a
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The server's options (shared by ``app.py`` and ``workbench serve``)."""
     Settings.register_argparse_arguments(parser, ("host", "port", "db", "model", "backend", "device", "corpus_dir",
-                                                  "models_dir", "output_dir", "auth"))
+                                                  "models_dir", "output_dir", "auth", "max_segments",
+                                                  "max_segment_chars"))
     parser.add_argument("--no-mt", action="store_true", help="start without loading the MT model")
     parser.add_argument("--insecure-no-auth", action="store_true",
                         help="serve on a non-loopback address without logins (anyone who can reach it may edit, "

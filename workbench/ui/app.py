@@ -393,6 +393,8 @@ class _Handlers:
             doc_id = pipeline.process_article(article, store=self.res.store, translator=self.res.translator,
                                               corpus=self.res.corpus, progress=report,
                                               termbase=self.res.termbase(), should_stop=stop.is_set,
+                                              max_segments=self.res.settings.max_segments,
+                                              max_segment_chars=self.res.settings.max_segment_chars,
                                               actor=actor.name or "anonymous")
         except JobCancelledError as err:
             return self._render(session, remembered, str(err), "warn")
