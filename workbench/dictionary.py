@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from workbench.text.en import english_tokens
+from workbench.text.en import english_tokens, lemma, lemmas
 from workbench.text.files import atomic_path
 from workbench.text.zh import CJK
 
 __all__ = ["TermMatch", "BilingualDictionary", "load_dictionary", "english_tokens", "lemma"]
 
 _CEDICT_MAX_WORDS = 3  # longer CC-CEDICT glosses are explanations, not equivalents
-_CACHE_VERSION = 3
+_CACHE_VERSION = 6
 _SOURCE_RANK = {"glossary": 0, "names": 1, "cedict": 2}
 _STOPWORDS = frozenset("""
 a an the of to in on at by for from with and or but as is are was were be been being it its this that these
@@ -35,15 +35,6 @@ those he she they we i you his her their our my your him them me us not no so if
 which who whom what when where why how all any some such can could will would shall should may might must
 do does did done has have had having into onto over under about also up out off just only very too
 """.split())  # noqa: SIM905 - a word list reads better as prose
-_IRREGULAR = {"was": "be", "were": "be", "is": "be", "are": "be", "been": "be", "went": "go", "gone": "go",
-              "took": "take", "taken": "take", "made": "make", "said": "say", "saw": "see", "seen": "see",
-              "came": "come", "gave": "give", "given": "give", "got": "get", "held": "hold", "left": "leave",
-              "met": "meet", "told": "tell", "thought": "think", "knew": "know", "known": "know",
-              "found": "find", "began": "begin", "begun": "begin", "brought": "bring", "bought": "buy",
-              "sold": "sell", "paid": "pay", "won": "win", "lost": "lose", "led": "lead", "ran": "run",
-              "wrote": "write", "written": "write", "spoke": "speak", "spoken": "speak", "felt": "feel",
-              "kept": "keep", "stood": "stand", "sent": "send", "built": "build", "men": "man",
-              "women": "woman", "children": "child", "people": "people", "countries": "country"}
 
 
 # Parties and places as official Chinese texts name them; CC-CEDICT lacks the "…方" forms.
@@ -77,37 +68,25 @@ class TermMatch:
 
 
 @lru_cache(maxsize=1 << 16)
-def lemma(word: str) -> str:
-    """A crude English lemma: lowercase, irregular forms, then regular -s/-es/-ies/-ed/-ing endings."""
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    for suffix, repl, min_len in (("ies", "y", 5), ("ied", "y", 5), ("sses", "ss", 5), ("ches", "ch", 5),
-                                  ("shes", "sh", 5), ("xes", "x", 4), ("ing", "", 6), ("ed", "", 5),
-                                  ("s", "", 4)):
-        if w.endswith(suffix) and len(w) >= min_len and not w.endswith("ss"):
-            stem = w[: -len(suffix)] + repl
-            # "stopped" → "stop", "controlled" → "control"; but keep "approved" → "approve" (see _stems)
-            if suffix in ("ing", "ed") and len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-                stem = stem[:-1]
-            return stem
-    return w
+def _word_lemmas(word: str) -> tuple[str, ...]:
+    """The lemmas a dictionary key may take for one word, the one it is keyed by first.
+
+    A word that is itself one of its lemmas keeps its form (``evening``, not even;
+    ``number``, not numb; ``controlled``, also an adjective), so that a word is not read as
+    an inflection of a shorter one with another sense; otherwise the normaliser's preferred
+    lemma comes first (``approved`` → approve, ``items`` → item).
+    """
+    found = lemmas(word)
+    own = word.lower().replace("’", "'").removesuffix("'s")
+    if own in found[1:]:
+        return (own, *(lem for lem in found if lem != own))
+    return found
 
 
 def _stems(word: str) -> tuple[str, ...]:
-    """Lookup keys for one word: its lemma, and the lemma plus ``e`` (approved → approv → approve)."""
-    base = lemma(word)
-    lower = word.lower()
-    out = [base]
-    if base != lower and lower.endswith(("ed", "ing")):
-        out.append(base + "e")
-        if len(base) > 3 and base[-1] == base[-2]:
-            out.append(base[:-1])  # "cancelling" → "cancel"
-    if lower not in out:
-        out.append(lower)
-    return tuple(dict.fromkeys(out))
+    """Lookup keys for one word: every lemma the English normaliser knows (the key-forming one
+    first), then the word itself in lower case (``approved`` → approve; ``left`` → left, leave)."""
+    return tuple(dict.fromkeys((*_word_lemmas(word), word.lower())))
 
 
 def _clean_gloss(gloss: str) -> str:
@@ -125,7 +104,8 @@ def _clean_gloss(gloss: str) -> str:
 
 
 def _phrase_key(words: Iterable[str]) -> str:
-    return " ".join(lemma(w) for w in words)
+    """The key of a phrase: each word's first lemma (:func:`_word_lemmas`), joined by spaces."""
+    return " ".join(_word_lemmas(w)[0] for w in words)
 
 
 def _glossary_variants(term_en: str, term_zh: str) -> tuple[list[str], list[str]]:
@@ -229,7 +209,7 @@ class BilingualDictionary:
 
     def _longest_at(self, tokens: list[tuple[str, int]], i: int) -> int:
         """Most words a key starting at token ``i`` can have."""
-        return min(self._phrase_words.get(lemma(tokens[i][0]), 1), len(tokens) - i)
+        return min(self._phrase_words.get(_word_lemmas(tokens[i][0])[0], 1), len(tokens) - i)
 
     def _word_keys(self, words: list[str]) -> list[str]:
         if len(words) == 1:

@@ -116,7 +116,7 @@ class AlignmentSignature:
     signals: tuple[str, ...]
     max_bead: int
     mt: str  # "file", "engine:<model>" or "none"
-    version: str = "2"
+    version: str = "3"
 
     def __str__(self) -> str:
         return (f"mode:{self.mode}|signals:{'+'.join(self.signals)}|max-bead:{self.max_bead}"

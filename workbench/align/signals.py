@@ -62,7 +62,7 @@ class Weights:
     mt: float = 1.0
     meaning: float = 0.2
     dictionary: float = 0.5
-    numbers: float = 0.3
+    numbers: float = 0.25
     length: float = 0.7
     length_spread: float = 27.0  # variance per character of the Gale–Church δ; larger is more tolerant
     skip: float = -0.2  # score of a sentence left without counterpart (a 1-0 or 0-1 bead)
@@ -74,10 +74,10 @@ DEFAULT_WEIGHTS = Weights()
 # For documents where many sentences have no counterpart, two passes. The first: a null bead
 # scores more than a weak link, so stray sentences stay alone instead of joining a neighbouring
 # bead; and the document's length ratio, skewed by the gaps, counts for less.
-GAPPY_WEIGHTS = Weights(skip=0.03, length=0.5, length_spread=80.0)
+GAPPY_WEIGHTS = Weights(skip=0.03, length=0.5, length_spread=55.0)
 # The second, with the length ratio measured on what the first pass linked: the usual length
-# prior, and a null bead that costs nothing.
-GAPPY_REFINED_WEIGHTS = Weights(skip=0.0)
+# prior, and a null bead that scores a little more than nothing.
+GAPPY_REFINED_WEIGHTS = Weights(skip=0.004)
 
 
 # --- sentence features ------------------------------------------------------------------------
