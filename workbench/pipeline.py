@@ -1041,12 +1041,6 @@ def apply_term_offers(store: Store, offers: Sequence, *, reviewer: str) -> list[
     return saved
 
 
-def correction_in(before: str, after: str) -> tuple[str, str] | None:
-    """The one term a reviewer changed between two versions of a final, as ``(old, new)``, or None."""
-    from workbench.tm import correction_from_edit
-
-    return correction_from_edit(before, after)
-
 
 # --- users, roles and the audit trail -----------------------------------------------------------------
 
