@@ -201,3 +201,25 @@ def test_cli_bad_inputs_give_one_line(tmp_path, capsys):
     empty.write_text("", encoding="utf-8")
     assert dispatch(["align", en, str(empty), "--presplit", "--no-mt"]) == 2
     assert "target side is empty" in capsys.readouterr().err
+
+
+def test_the_aligner_base_names_what_a_subclass_must_implement():
+    from workbench.align import Aligner, ParallelAligner, parallel_signature
+
+    with pytest.raises(TypeError, match="align"):
+        Aligner()  # type: ignore[abstract]
+    aligner = ParallelAligner(mt_source="file", gaps=True)
+    assert isinstance(aligner, Aligner)
+    assert aligner.signature() == parallel_signature(mt_source="file", gaps=True)
+    assert str(aligner.signature()).startswith("mode:parallel-gaps|")
+    assert len(aligner.weights_hash()) == 12
+
+
+def test_the_parallel_aligner_gives_the_beads_align_parallel_gives():
+    from workbench.align import ParallelAligner
+
+    src, tgt, mt, expected = _document([(1, 1), (2, 1), (1, 2)])
+    beads = ParallelAligner(mt_source="file").align(src, tgt, src_lang="en", tgt_lang="zh", mt=mt)
+    assert [format_bead(b) for b in beads] == [format_bead(b) for b in align_parallel(src, tgt, mt=mt)] == expected
+    bare = ParallelAligner(mt_source="file").align(src, tgt, mt=mt, evidence=False)
+    assert [format_bead(b) for b in bare] == expected and all(not b.evidence.signals for b in bare)

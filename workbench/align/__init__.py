@@ -16,8 +16,8 @@ import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from workbench.align.base import Aligner, ParallelAligner, join_sentences
+from workbench.align.base import check_sentences as _check_side
 from workbench.align.beads import (
     AlignmentSignature,
     Bead,
@@ -28,96 +28,35 @@ from workbench.align.beads import (
     parse_beads,
 )
 from workbench.align.mt import check_mt_lines
-from workbench.align.signals import PairFeatures
 from workbench.corpus import OfficialCorpus
 from workbench.dictionary import BilingualDictionary, load_dictionary
 from workbench.errors import InputError
-from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers_zh, matching_values
-from workbench.text.zh import normalise_zh
 
 if TYPE_CHECKING:
     from workbench.align.news import NewsIndex, NewsWeights
     from workbench.embeddings import Embedder
 
-__all__ = ["align_article", "align_parallel", "align_news", "join_sentences", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
+__all__ = ["Aligner", "ParallelAligner", "align_article", "align_parallel", "align_news", "join_sentences", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
            "AlignmentSignature", "format_bead", "parse_beads", "parallel_signature"]
 
-LANGUAGES = ("en", "zh")
-
-
-def _check_side(sentences: Sequence[str], side: str, lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise InputError(f"unsupported {side} language {lang!r}; use one of: {', '.join(LANGUAGES)}")
-    if not sentences or not any(s.strip() for s in sentences):
-        raise InputError(f"the {side} side is empty; give at least one sentence")
-
-
 def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en", tgt_lang: str = "zh",
-                   mt: Sequence[str] | None = None, use_dictionary: bool = True, gaps: bool = False) -> list[Bead]:
-    """Align two documents sentence by sentence, order preserved.
+                   mt: Sequence[str] | None = None, use_dictionary: bool = True, gaps: bool = False,
+                   evidence: bool = True) -> list[Bead]:
+    """Align two documents sentence by sentence, order preserved (:class:`ParallelAligner`).
 
     ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional). With
     ``gaps``, many sentences are expected to have no counterpart (an article against a
     statement it quotes in part), and a second pass re-measures the length ratio on what the
     first linked. Returns beads covering every sentence of both sides once, in order, each
-    with its evidence.
+    with its evidence (ids and scores only with ``evidence=False``).
     """
-    from workbench.align.parallel import align_features, align_with_gaps, steps_to_beads
-    from workbench.align.signals import build_features
-    from workbench.embeddings import load_sentence_embedder
-
-    _check_side(src, "source", src_lang)
-    _check_side(tgt, "target", tgt_lang)
-    if mt is not None:
-        check_mt_lines(mt, len(src))
-    dictionary = load_dictionary() if use_dictionary else None
-    embedder = load_sentence_embedder() if mt is not None else None
-    features = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
-                              embedder=embedder)
-    steps = align_with_gaps(features) if gaps else align_features(features)
-    beads = steps_to_beads(steps, features)
-    return [_with_evidence(b, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b in beads]
+    aligner = ParallelAligner(mt_source="none" if mt is None else "file", use_dictionary=use_dictionary, gaps=gaps)
+    return aligner.align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, evidence=evidence)
 
 
 def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: bool = False) -> AlignmentSignature:
     """The signature of an :func:`align_parallel` run (``mt_source``: ``file``, ``engine:…`` or ``none``)."""
-    from workbench.align.parallel import MAX_BEAD
-    from workbench.embeddings import load_sentence_embedder
-
-    with_mt = mt_source != "none"
-    signals = [s for s, on in (("mt", with_mt), ("meaning", with_mt and load_sentence_embedder() is not None),
-                               ("dictionary", use_dictionary), ("numbers", True), ("length", True),
-                               ("quotes", True)) if on]
-    return AlignmentSignature("parallel-gaps" if gaps else "parallel", tuple(signals), MAX_BEAD, mt_source)
-
-
-def join_sentences(sentences: Sequence[str], ids: Sequence[int], lang: str) -> str:
-    """The sentences ``ids`` as one text: Chinese run together, English with spaces."""
-    return ("" if lang == "zh" else " ").join(sentences[i] for i in ids)
-
-
-def _with_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,
-                   tgt_lang: str, mt: Sequence[str] | None, dictionary: BilingualDictionary | None) -> Bead:
-    """``bead`` with what matched: terms, numbers, shared MT n-grams, length ratio, sub-scores."""
-    if not bead.src or not bead.tgt:
-        return bead
-    from workbench.align.signals import shared_ngrams
-
-    src_text, tgt_text = join_sentences(src, bead.src, src_lang), join_sentences(tgt, bead.tgt, tgt_lang)
-    _, parts = features.span_scores(bead.src[0], len(bead.src), np.array([bead.tgt[0]]), len(bead.tgt))
-    en_text, zh_text = (src_text, tgt_text) if src_lang == "en" else (tgt_text, src_text)
-    terms = tuple(dictionary.match(en_text, normalise_zh(zh_text))) if dictionary and src_lang != tgt_lang else ()
-    numbers = tuple(sorted(matching_values(_numbers(src_text, src_lang), _numbers(tgt_text, tgt_lang))))
-    ngrams = shared_ngrams(join_sentences(mt, bead.src, tgt_lang), tgt_text, tgt_lang) if mt is not None else ()
-    src_len = float(features.src_len[list(bead.src)].sum())
-    tgt_len = float(features.tgt_len[list(bead.tgt)].sum())
-    ratio = tgt_len / (src_len * features.ratio) if src_len else 0.0
-    evidence = Evidence(terms, numbers, ngrams, ratio, {k: float(v[0]) for k, v in parts.items()})
-    return Bead(bead.src, bead.tgt, bead.score, evidence)
-
-
-def _numbers(text: str, lang: str) -> list[NumberMention]:
-    return extract_numbers_zh(text) if lang == "zh" else extract_numbers_en(text)
+    return ParallelAligner(mt_source=mt_source, use_dictionary=use_dictionary, gaps=gaps).signature()
 
 
 def news_embedder() -> Embedder | None:

@@ -1,0 +1,156 @@
+"""The aligner base: one small interface every alignment mode implements (sacrebleu's metric base as model).
+
+An :class:`Aligner` is configured once (weights, encoder, options) and then aligns any number
+of inputs; :meth:`Aligner.signature` names everything in that configuration that decides the
+result, so a stored or exported alignment can be traced back to what made it, and two runs
+with the same signature give the same beads.
+
+A subclass implements:
+
+- :meth:`Aligner.align` — the inputs of its mode (two documents for parallel mode; an
+  article and the corpus for news mode) to results of the one alignment shape
+  (:class:`~workbench.align.beads.Bead`, or :class:`~workbench.align.beads.NewsLink` where
+  the target side is a corpus document);
+- :meth:`Aligner.signature` — an :class:`~workbench.align.beads.AlignmentSignature` whose
+  mode, signals and version change whenever the scoring does;
+- :attr:`Aligner.mode` — the mode's name as the CLI and the signature spell it.
+
+:meth:`Aligner.weights_hash` turns any weights dataclass into the short hash the run
+signature records (``align-weights``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from workbench.align.beads import AlignmentSignature, Bead, Evidence, NewsLink
+from workbench.align.mt import check_mt_lines
+from workbench.align.parallel import MAX_BEAD, align_features, align_with_gaps, steps_to_beads
+from workbench.align.signals import DEFAULT_WEIGHTS, PairFeatures, Weights, build_features, shared_ngrams
+from workbench.dictionary import BilingualDictionary, load_dictionary
+from workbench.errors import InputError
+from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers_zh, matching_values
+from workbench.text.zh import normalise_zh
+
+__all__ = ["Aligner", "ParallelAligner", "check_sentences", "join_sentences"]
+
+LANGUAGES = ("en", "zh")
+
+
+def check_sentences(sentences: Sequence[str], side: str, lang: str) -> None:
+    """Raise :class:`InputError` unless ``lang`` is supported and ``sentences`` hold some text."""
+    if lang not in LANGUAGES:
+        raise InputError(f"unsupported {side} language {lang!r}; use one of: {', '.join(LANGUAGES)}")
+    if not sentences or not any(s.strip() for s in sentences):
+        raise InputError(f"the {side} side is empty; give at least one sentence")
+
+
+def join_sentences(sentences: Sequence[str], ids: Sequence[int], lang: str) -> str:
+    """The sentences ``ids`` as one text: Chinese run together, English with spaces."""
+    return ("" if lang == "zh" else " ").join(sentences[i] for i in ids)
+
+
+class Aligner(ABC):
+    """Base class of the alignment modes: configure once, :meth:`align` many inputs, :meth:`signature` names the run."""
+
+    mode: ClassVar[str] = ""
+
+    @abstractmethod
+    def align(self, src: Sequence[str], *args: Any, **kwargs: Any) -> Sequence[Bead | NewsLink]:
+        """Align ``src`` (sentences) against the mode's target; every source sentence is covered."""
+
+    @abstractmethod
+    def signature(self) -> AlignmentSignature:
+        """What decides this aligner's results (mode, signals, bead size, MT source, version)."""
+
+    def weights_hash(self) -> str:
+        """A short hash of the aligner's weights (its ``weights`` dataclass), for the run signature."""
+        from workbench.signature import short_hash
+
+        weights = getattr(self, "weights", None)
+        values = dataclasses.astuple(weights) if dataclasses.is_dataclass(weights) else (weights,)
+        return short_hash(repr(v) for v in values)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.signature()})"
+
+
+class ParallelAligner(Aligner):
+    """Parallel mode: a document and its translation aligned in order, beads of up to 5 sentences a side.
+
+    ``weights`` are the signal weights and bead costs (:class:`~workbench.align.signals.Weights`);
+    ``use_dictionary`` turns the dictionary signal on; ``gaps`` expects many sentences without
+    counterpart (two passes, :func:`~workbench.align.parallel.align_with_gaps`); ``mt_source``
+    names where the MT given to :meth:`align` comes from (``file``, ``engine:…`` or ``none``),
+    for the signature.
+    """
+
+    mode = "parallel"
+
+    def __init__(self, *, mt_source: str = "none", use_dictionary: bool = True, gaps: bool = False,
+                 weights: Weights = DEFAULT_WEIGHTS) -> None:
+        self.mt_source = mt_source
+        self.use_dictionary = use_dictionary
+        self.gaps = gaps
+        self.weights = weights
+
+    def align(self, src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en",  # type: ignore[override]
+              tgt_lang: str = "zh", mt: Sequence[str] | None = None, evidence: bool = True) -> list[Bead]:
+        """Beads covering every sentence of ``src`` and ``tgt`` once, in order.
+
+        ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional). With
+        ``evidence`` off, beads carry ids and scores only (what ``--format beads`` prints).
+        """
+        from workbench.embeddings import load_sentence_embedder
+
+        check_sentences(src, "source", src_lang)
+        check_sentences(tgt, "target", tgt_lang)
+        if mt is not None:
+            check_mt_lines(mt, len(src))
+        dictionary = load_dictionary() if self.use_dictionary else None
+        embedder = load_sentence_embedder() if mt is not None else None
+        features = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
+                                  embedder=embedder, weights=self.weights)
+        steps = align_with_gaps(features) if self.gaps else align_features(features)
+        beads = steps_to_beads(steps, features)
+        if not evidence:
+            return beads
+        return [bead_evidence(b, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b in beads]
+
+    def signature(self) -> AlignmentSignature:
+        """Mode (``parallel`` or ``parallel-gaps``), the signals that run, bead size, MT source, version."""
+        from workbench.embeddings import load_sentence_embedder
+
+        with_mt = self.mt_source != "none"
+        signals = [s for s, on in (("mt", with_mt), ("meaning", with_mt and load_sentence_embedder() is not None),
+                                   ("dictionary", self.use_dictionary), ("numbers", True), ("length", True),
+                                   ("quotes", True)) if on]
+        return AlignmentSignature("parallel-gaps" if self.gaps else "parallel", tuple(signals), MAX_BEAD,
+                                  self.mt_source)
+
+
+def bead_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,
+                  tgt_lang: str, mt: Sequence[str] | None, dictionary: BilingualDictionary | None) -> Bead:
+    """``bead`` with what matched: terms, numbers, shared MT n-grams, length ratio, sub-scores."""
+    if not bead.src or not bead.tgt:
+        return bead
+    src_text, tgt_text = join_sentences(src, bead.src, src_lang), join_sentences(tgt, bead.tgt, tgt_lang)
+    _, parts = features.span_scores(bead.src[0], len(bead.src), np.array([bead.tgt[0]]), len(bead.tgt))
+    en_text, zh_text = (src_text, tgt_text) if src_lang == "en" else (tgt_text, src_text)
+    terms = tuple(dictionary.match(en_text, normalise_zh(zh_text))) if dictionary and src_lang != tgt_lang else ()
+    numbers = tuple(sorted(matching_values(_numbers(src_text, src_lang), _numbers(tgt_text, tgt_lang))))
+    ngrams = shared_ngrams(join_sentences(mt, bead.src, tgt_lang), tgt_text, tgt_lang) if mt is not None else ()
+    src_len = float(features.src_len[list(bead.src)].sum())
+    tgt_len = float(features.tgt_len[list(bead.tgt)].sum())
+    ratio = tgt_len / (src_len * features.ratio) if src_len else 0.0
+    evidence = Evidence(terms, numbers, ngrams, ratio, {k: float(v[0]) for k, v in parts.items()})
+    return Bead(bead.src, bead.tgt, bead.score, evidence)
+
+
+def _numbers(text: str, lang: str) -> list[NumberMention]:
+    return extract_numbers_zh(text) if lang == "zh" else extract_numbers_en(text)
