@@ -575,8 +575,21 @@ class Resources:
         return self.search_index
 
     def termbase(self):
-        """The glossary of the corpus folder plus the user terms of the store."""
-        return open_termbase(self.settings)
+        """The glossary of the corpus folder plus the user terms of the store.
+
+        Loaded once and reused until a user term is added (loading takes a fifth of a second;
+        live QA asks for it on every keystroke).
+        """
+        from workbench.terms import TermBase
+
+        if self.store is None:
+            return open_termbase(self.settings)
+        version = self.store.user_terms_version()
+        cached = getattr(self, "_termbase_cache", None)
+        if cached is None or cached[0] != version:
+            cached = (version, TermBase.load(self.settings.glossary, db=self.store))
+            self._termbase_cache = cached
+        return cached[1]
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> Store:
@@ -1003,6 +1016,20 @@ def has_document(store: Store, document_id: str) -> bool:
 def revisions(store: Store, segment_id: int) -> list:
     """The full review history of a segment, oldest first."""
     return store.revisions(segment_id)
+
+
+# --- the post-editing screen: QA of the final, confirmations, readable numbers ---------------------
+
+def final_qa(resources: Resources, english: str, final: str, *, official: str | None = None,
+             confidence: float | None = None):
+    """QA flags and risk of the reviewer's final Chinese (:class:`~workbench.qa.final.FinalQA`), live as they type.
+
+    ``official`` is the aligned official wording; ``confidence`` the model's log-probability,
+    only when the final is still the MT.
+    """
+    from workbench.qa.final import final_qa as check
+
+    return check(resources.termbase(), english, final, official=official, confidence=confidence)
 
 
 # --- terms: user terms and term propagation ------------------------------------------------------

@@ -764,6 +764,13 @@ class Store:
             conn.execute(f"INSERT INTO user_terms ({', '.join(USER_TERM_COLUMNS)})"
                          f" VALUES ({', '.join('?' * len(USER_TERM_COLUMNS))})", tuple(values))
 
+    def user_terms_version(self) -> tuple[int, int]:
+        """``(count, latest id)`` of the stored user terms: changes whenever a term is added, so a loaded term base can be reused until then."""
+        if not self.has_table("user_terms"):
+            return (0, 0)
+        row = self._query("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM user_terms")[0]
+        return int(row[0]), int(row[1])
+
     def user_terms(self) -> list[tuple]:
         """Every stored user term as a tuple in :data:`USER_TERM_COLUMNS` order, oldest first."""
         if not self.has_table("user_terms"):

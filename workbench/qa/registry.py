@@ -38,12 +38,15 @@ class CheckSpec:
 
     ``run`` returns the check's flags for a segment; ``weight`` in [0, 1] is how much one of
     its flags alone makes a segment's risk; ``severity`` ranks checks for reports (1 is the
-    most serious; flags are listed in that order).
+    most serious; flags are listed in that order). ``level`` is ``error`` for checks whose flag
+    means the meaning is wrong or missing (approving over one needs a confirmation) and
+    ``warning`` for the likely-but-not-certain and the cosmetic.
     """
 
     run: Callable[[CheckInput], list[QAFlag]]
     weight: float
     severity: int
+    level: str = "warning"
 
 
 def _punctuation(seg: CheckInput) -> list[QAFlag]:
@@ -55,14 +58,15 @@ def _punctuation(seg: CheckInput) -> list[QAFlag]:
 # Weights: an empty output or a violated official term is nearly certain to need work; a
 # missing number, a loop or untranslated words change the meaning; Traditional characters,
 # inconsistency and length are likely but not certain problems; punctuation is cosmetic.
+# The first group are errors: what they flag is a wrong or missing meaning.
 CHECKS: dict[str, CheckSpec] = {
-    "empty": CheckSpec(lambda seg: check_empty(seg.source, seg.translation), 1.0, 1),
-    "number": CheckSpec(lambda seg: check_numbers(seg.source, seg.translation), 0.6, 2),
-    "term": CheckSpec(lambda seg: term_flags(seg.term_checks), 0.7, 3),
+    "empty": CheckSpec(lambda seg: check_empty(seg.source, seg.translation), 1.0, 1, "error"),
+    "number": CheckSpec(lambda seg: check_numbers(seg.source, seg.translation), 0.6, 2, "error"),
+    "term": CheckSpec(lambda seg: term_flags(seg.term_checks), 0.7, 3, "error"),
     "consistency": CheckSpec(lambda seg: consistency_flags(seg.term_checks, seg.document_context), 0.3, 4),
-    "untranslated": CheckSpec(lambda seg: check_untranslated(seg.translation), 0.5, 5),
+    "untranslated": CheckSpec(lambda seg: check_untranslated(seg.translation), 0.5, 5, "error"),
     "script": CheckSpec(lambda seg: check_traditional(seg.translation), 0.4, 6),
-    "repetition": CheckSpec(lambda seg: check_repetition(seg.translation), 0.6, 7),
+    "repetition": CheckSpec(lambda seg: check_repetition(seg.translation), 0.6, 7, "error"),
     "length": CheckSpec(lambda seg: check_length(seg.source, seg.translation), 0.3, 8),
     "punctuation": CheckSpec(_punctuation, 0.1, 9),
 }
@@ -71,3 +75,9 @@ QAFlag.registry = CHECKS  # a flag carries only a registered name
 
 # Every check name a flag can carry, most serious first (the order reports list them).
 CHECK_NAMES: tuple[str, ...] = tuple(sorted(CHECKS, key=lambda name: CHECKS[name].severity))
+LEVELS = ("error", "warning")
+
+
+def is_error(flag: QAFlag) -> bool:
+    """True when ``flag``'s check is error-level (a wrong or missing meaning, not a likely or cosmetic problem)."""
+    return CHECKS[flag.check].level == "error"

@@ -1,0 +1,59 @@
+"""The post-editing screen's back end: QA on the final, approval confirmations, history, terms, deliverables."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench import pipeline
+from workbench.pipeline import Resources
+from workbench.settings import Settings
+
+ENGLISH = ("China will review and approve applications for the export of controlled items, "
+           "with 24 percent tariffs on June 9, 2025.")
+OFFICIAL = "中方将依法审批符合条件的管制物项出口申请。"
+
+
+@pytest.fixture
+def resources(sample_store):
+    """What the UI opens once: settings, the sample store, no corpus and no translator."""
+    return Resources(Settings.resolve(), sample_store, None)
+
+
+# --- QA on the final Chinese -------------------------------------------------------------------------
+
+def test_final_qa_checks_the_final_not_the_mt(resources):
+    gibberish = pipeline.final_qa(resources, ENGLISH, "机器译文", official=OFFICIAL)
+    assert [f.check for f in gibberish.flags] == ["number", "number", "term", "length"]
+    assert gibberish.risk_words == ("high risk: 2 numbers missing, term 管制物项 missing, length off, "
+                                    "0% similar to the official wording")
+    assert gibberish.errors == (
+        "'24 percent' (source chars 84–94) is not in the translation (looked for 24%)",
+        "'June 9, 2025' (source chars 106–118) is not in the translation (looked for 2025-06-09)",
+        "'controlled items' is an official term (OFFICIAL-BILINGUAL); the translation should contain 管制物项")
+    assert gibberish.risk == pytest.approx(0.98656)
+
+    fixed = pipeline.final_qa(resources, ENGLISH, "中方将依法审批符合条件的管制物项出口申请，2025年6月9日起征收24%关税。")
+    assert fixed.flags == () and fixed.errors == ()
+    assert (fixed.risk, fixed.risk_words) == (0.0, "low risk")
+
+
+def test_final_qa_names_warnings_without_making_them_errors(resources):
+    qa = pipeline.final_qa(resources, "Talks were held in London.", "会谈在伦敦举行,双方。")
+    assert [f.check for f in qa.flags] == ["punctuation"] and qa.errors == ()
+    assert qa.risk_words == "low risk: punctuation"
+    assert pipeline.final_qa(resources, "Talks were held.", "").risk_words == "high risk: empty"
+
+
+def test_final_qa_sees_a_term_added_after_the_term_base_was_loaded(resources):
+    assert pipeline.final_qa(resources, "The fentanyl tariff stays.", "芬太尼关税保留。").flags == ()
+    pipeline.add_term(resources.store, en="fentanyl tariff", zh="芬太尼相关关税", added_by="li",
+                      attestation="XINHUA", source="Xinhua, 2025-03-04")
+    qa = pipeline.final_qa(resources, "The fentanyl tariff stays.", "芬太尼关税保留。")
+    assert qa.risk_words == "high risk: term 芬太尼相关关税 missing"
+
+
+def test_error_level_checks_are_the_ones_that_change_the_meaning():
+    from workbench.qa.registry import CHECKS
+
+    assert {name for name, spec in CHECKS.items() if spec.level == "error"} == {
+        "empty", "number", "term", "untranslated", "repetition"}
