@@ -57,3 +57,25 @@ def test_error_level_checks_are_the_ones_that_change_the_meaning():
 
     assert {name for name, spec in CHECKS.items() if spec.level == "error"} == {
         "empty", "number", "term", "untranslated", "repetition"}
+
+
+# --- approving needs a confirmation when the final still has problems -----------------------------
+
+def test_approving_untouched_flagged_mt_names_every_problem(resources):
+    row = pipeline.open_document(resources.store, "doc-sample").rows[0]  # MT 机器译文0, an official term
+    qa = pipeline.final_qa(resources, row.segment.text, row.mt.text)
+    assert pipeline.approval_problems(row, row.mt.text, qa) == (
+        "the final is the untouched machine translation and has 3 QA flags",
+        "'0' in the translation is not in the source",
+        "'controlled items' is an official term (OFFICIAL-BILINGUAL); the translation should contain 管制物项")
+
+
+def test_an_edited_final_needs_confirming_only_for_errors(resources):
+    first, _, third = pipeline.open_document(resources.store, "doc-sample").rows
+    good = "中方将依法审批符合条件的管制物项出口申请。"
+    assert pipeline.approval_problems(first, good, pipeline.final_qa(resources, first.segment.text, good)) == ()
+    warned = "中方将依法审批符合条件的管制物项出口申请,"  # half-width comma: a warning only
+    assert pipeline.approval_problems(first, warned, pipeline.final_qa(resources, first.segment.text, warned)) == ()
+    dateless = "会谈在伦敦举行。"
+    assert pipeline.approval_problems(third, dateless, pipeline.final_qa(resources, third.segment.text, dateless)) == (
+        "'June 9 and 10' (source chars 29–42) is not in the translation (looked for --06-09, --06-10)",)

@@ -1032,6 +1032,17 @@ def final_qa(resources: Resources, english: str, final: str, *, official: str | 
     return check(resources.termbase(), english, final, official=official, confidence=confidence)
 
 
+def approval_problems(row: SegmentView, final: str, qa) -> tuple[str, ...]:
+    """The problems approving ``final`` needs a second confirmation for (empty: approve at once).
+
+    ``qa`` is :func:`final_qa` of ``final``: its error-level flags, and the final being the
+    segment's machine translation untouched while QA flags it.
+    """
+    from workbench.qa.final import approval_problems as problems
+
+    return problems(qa, final, mt=row.mt.text if row.mt else None)
+
+
 # --- terms: user terms and term propagation ------------------------------------------------------
 
 def add_term(store: Store, *, en: str, zh: str, added_by: str, attestation: str = "USER", source: str = "",

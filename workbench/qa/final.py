@@ -90,3 +90,15 @@ _CHECK_WORDS = {
 
 def _count(n: int, noun: str, what: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''} {what}"
+
+
+def approval_problems(qa: FinalQA, final: str, *, mt: str | None = None) -> tuple[str, ...]:
+    """What a reviewer must confirm before approving ``final``: empty when nothing.
+
+    One line when the final is the machine translation ``mt`` untouched and QA flags it,
+    then one line per error-level flag.
+    """
+    untouched = mt is not None and final.strip() == mt.strip() and qa.flags
+    lead = (f"the final is the untouched machine translation and has {len(qa.flags)} QA "
+            f"flag{'s' if len(qa.flags) != 1 else ''}",) if untouched else ()
+    return lead + qa.errors
