@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench import pipeline
+from workbench.errors import InputError
 from workbench.pipeline import Resources
 from workbench.settings import Settings
 
@@ -79,3 +80,40 @@ def test_an_edited_final_needs_confirming_only_for_errors(resources):
     dateless = "会谈在伦敦举行。"
     assert pipeline.approval_problems(third, dateless, pipeline.final_qa(resources, third.segment.text, dateless)) == (
         "'June 9 and 10' (source chars 29–42) is not in the translation (looked for --06-09, --06-10)",)
+
+
+# --- rejecting with a category, approving over confirmed problems -------------------------------------
+
+def test_rejection_keeps_its_category_and_reason_in_history_and_audit(sample_store):
+    segment = pipeline.open_document(sample_store, "doc-sample").rows[0].segment.id
+    pipeline.save_review(sample_store, segment, action="reject", reviewer="li", base_revision=0, text="机器译文0",
+                         reason="管制物项, not 受控物品", category="terminology")
+    (revision,) = pipeline.revisions(sample_store, segment)
+    assert (revision.state, revision.reason, revision.category) == ("rejected", "管制物项, not 受控物品", "terminology")
+    (event,) = [e for e in pipeline.audit_trail(sample_store, "doc-sample") if e.action == "reject"]
+    assert event.detail == {"state": "rejected", "text": "机器译文0", "reason": "管制物项, not 受控物品",
+                            "category": "terminology"}
+    assert pipeline.audit_rows([event])[0][-2:] == ["管制物项, not 受控物品", '{"category": "terminology"}']
+    assert pipeline.REJECT_CATEGORIES == ("accuracy", "terminology", "fluency", "style", "locale")
+
+
+@pytest.mark.parametrize(("action", "category", "message"), [
+    ("reject", "spelling", "unknown rejection category 'spelling'; use one of accuracy, terminology"),
+    ("approve", "style", "a category says why a translation was rejected; 'approve' takes none"),
+])
+def test_a_category_outside_the_list_or_on_another_action_is_refused(sample_store, action, category, message):
+    segment = pipeline.open_document(sample_store, "doc-sample").rows[0].segment.id
+    with pytest.raises(InputError, match=message):
+        pipeline.save_review(sample_store, segment, action=action, reviewer="li", base_revision=0, category=category)
+    assert pipeline.revisions(sample_store, segment) == []
+
+
+def test_an_approval_over_confirmed_problems_records_them(resources):
+    row = pipeline.open_document(resources.store, "doc-sample").rows[0]
+    problems = pipeline.approval_problems(row, row.mt.text, pipeline.final_qa(resources, row.segment.text, row.mt.text))
+    pipeline.save_review(resources.store, row.segment.id, action="approve", reviewer="li", base_revision=0,
+                         text=row.mt.text, confirmed=problems[:2])
+    (revision,) = pipeline.revisions(resources.store, row.segment.id)
+    assert (revision.state, revision.reason) == ("approved", "approved over: the final is the untouched machine "
+                                                 "translation and has 3 QA flags; '0' in the translation is not in "
+                                                 "the source")

@@ -212,7 +212,7 @@ def test_old_cache_and_term_tables_migrate_with_their_rows(tmp_path, schema_vers
     path = tmp_path / "old.db"
     old_database(path, schema_version=schema_version)
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 4
+        assert store.schema_version() == SCHEMA_VERSION == 5
         hits = TranslationCache(store).get_many("model:tiny|rev:1", [("Tariffs.", ["关税"]), ("Hello.", []),
                                                                      ("Unseen.", [])])
         assert {i: (h.text, h.score, h.flags) for i, h in hits.items()} == {
@@ -299,3 +299,36 @@ def test_run_signatures_are_kept_per_document_and_per_link(store):
     first = store.segments("doc-sample")[0].id
     assert [link.run_signature for link in store.segment_links(first)] == ["seg:rules-en|align:news"]
     assert store.links("doc-sample")[first][0].run_signature == "seg:rules-en|align:news"
+
+
+def test_a_schema_4_file_gains_rejection_categories_and_comments_keeping_its_history(tmp_path):
+    from workbench.store import MIGRATIONS, REJECT_CATEGORIES
+
+    path = tmp_path / "v4.db"
+    with Store(path) as store:
+        store.add_document(sample_document())
+        segment = store.segments("doc-sample")[0].id
+        store.save_review(segment, text="旧译文", state="rejected", reviewer="li", base_revision=0, reason="wrong term")
+    with sqlite3.connect(path) as conn:  # back to what schema 4 left: no category column, no comments table
+        conn.execute("DROP TRIGGER comments_are_append_only_update")
+        conn.execute("DROP TRIGGER comments_are_append_only_delete")
+        conn.execute("DROP TABLE comments")
+        conn.execute("ALTER TABLE revisions DROP COLUMN category")
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    assert len(MIGRATIONS) == 5
+    with Store(path) as store:
+        assert store.schema_version() == 5
+        (old,) = store.revisions(segment)
+        assert (old.text, old.reason, old.category) == ("旧译文", "wrong term", None)
+        store.save_review(segment, text="新译文", state="rejected", reviewer="li", base_revision=1, reason="a verb",
+                          category="fluency")
+        assert [r.category for r in store.revisions(segment)] == [None, "fluency"]
+        comment = store.add_comment(segment, author="wang", text="see the MOFCOM Q&A")
+        assert [(c.author, c.text) for c in store.comments(segment)] == [("wang", "see the MOFCOM Q&A")]
+        with pytest.raises(StoreError, match="append-only"), store.transaction() as conn:
+            conn.execute("DELETE FROM comments WHERE id = ?", (comment.id,))
+        with pytest.raises(StoreError, match="CHECK constraint"), store.transaction() as conn:
+            conn.execute("INSERT INTO revisions (segment_id, number, text, state, reviewer, action, created_at,"
+                         " category) VALUES (?, 3, 'x', 'rejected', 'li', 'reject', 'now', 'spelling')", (segment,))
+    assert REJECT_CATEGORIES == ("accuracy", "terminology", "fluency", "style", "locale")

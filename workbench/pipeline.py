@@ -37,6 +37,7 @@ from workbench.ingest import (
 from workbench.jsonl import iter_records
 from workbench.segment import DEFAULT_SEGMENTER, segment_text
 from workbench.settings import Settings
+from workbench.store import REJECT_CATEGORIES as REJECT_CATEGORIES  # the screen's choices for a rejection
 from workbench.store import (
     DocumentRecord,
     LinkRecord,
@@ -376,7 +377,8 @@ def filter_rows(rows: Sequence[SegmentView], kind: str = "all") -> list[SegmentV
 
 def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, base_revision: int,
                 text: str | None = None, link_id: int | None = None, revision: int | None = None,
-                citation: dict | None = None, reason: str | None = None) -> Review:
+                citation: dict | None = None, reason: str | None = None, category: str | None = None,
+                confirmed: Sequence[str] = ()) -> Review:
     """Apply one reviewer action to a segment and store it as a new revision.
 
     * ``edit``: save ``text`` as the final Chinese (state ``edited``).
@@ -389,10 +391,16 @@ def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, ba
     ``base_revision`` is the revision the reviewer was looking at; if the segment has moved on
     since, :class:`~workbench.errors.ConflictError` says who changed it and to what. A final
     text with a control character other than tab and newline is refused (every export format
-    must carry the same text); ``reason`` is kept with a rejection.
+    must carry the same text); ``reason`` is kept with a rejection, and ``category`` (one of
+    :data:`REJECT_CATEGORIES`) says what kind of error it was. ``confirmed`` are the problems
+    (:func:`approval_problems`) the reviewer approved over: they are kept as the approval's reason.
     """
     if action not in ACTIONS:
         raise InputError(f"unknown review action {action!r}; use one of {', '.join(ACTIONS)}")
+    if category is not None and action != "reject":
+        raise InputError(f"a category says why a translation was rejected; {action!r} takes none")
+    if confirmed and action != "approve":
+        raise InputError(f"confirmed problems go with an approval; {action!r} takes none")
     view = open_segment(store, segment_id)
     current = view.review
     cited = citation
@@ -422,8 +430,11 @@ def save_review(store: Store, segment_id: int, *, action: str, reviewer: str, ba
         if text is not None and text != current.text:
             citation = None
     final = check_final_text(final)
+    said = (reason or "").strip()
+    if confirmed:
+        said = "; ".join(filter(None, ["approved over: " + "; ".join(p.strip() for p in confirmed), said]))
     return store.save_review(segment_id, text=final, state=state, reviewer=reviewer, base_revision=base_revision,
-                             action=action, citation=citation, reason=(reason or "").strip() or None)
+                             action=action, citation=citation, reason=said or None, category=category)
 
 
 def check_final_text(text: str) -> str:

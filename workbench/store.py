@@ -39,6 +39,8 @@ from pathlib import Path
 from workbench.errors import ConflictError, InputError, StoreError
 
 REVIEW_STATES = ("new", "edited", "approved", "rejected")
+# Why a translation was rejected (the error categories of MQM-style review); migration 5 checks the same list.
+REJECT_CATEGORIES = ("accuracy", "terminology", "fluency", "style", "locale")
 BUSY_TIMEOUT_MS = 10_000
 
 # Each migration is a list of statements run in one transaction; its index + 1 is the
@@ -168,6 +170,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
         """CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit_events
            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    ),
+    # 5: the error category of a rejection, and a thread of comments per segment (append-only,
+    # like the history: a comment is part of the record of how a translation was decided).
+    (
+        "ALTER TABLE revisions ADD COLUMN category TEXT CHECK (category IS NULL OR category IN"
+        " ('accuracy', 'terminology', 'fluency', 'style', 'locale'))",
+        """CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id),
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX comments_by_segment ON comments (segment_id, id)",
+        """CREATE TRIGGER comments_are_append_only_update BEFORE UPDATE ON comments
+           BEGIN SELECT RAISE(ABORT, 'comments are append-only: add a new comment instead'); END""",
+        """CREATE TRIGGER comments_are_append_only_delete BEFORE DELETE ON comments
+           BEGIN SELECT RAISE(ABORT, 'comments are append-only: add a new comment instead'); END""",
     ),
 )
 ROLES = ("translator", "reviewer", "admin")  # each role may do what the ones before it may
@@ -319,7 +339,19 @@ class Revision:
     action: str
     citation: dict | None
     created_at: str
-    reason: str | None = None  # why it was rejected, when the reviewer said
+    reason: str | None = None  # why it was rejected (or what an approval was confirmed over), when said
+    category: str | None = None  # the rejection's error category, one of REJECT_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment in a segment's thread."""
+
+    id: int
+    segment_id: int
+    author: str
+    text: str
+    created_at: str
 
 
 @dataclass(frozen=True)
@@ -616,7 +648,8 @@ class Store:
         return {r["sid"]: _review(r) if r["revision"] is not None else Review(r["sid"]) for r in rows}
 
     def save_review(self, segment_id: int, *, text: str, state: str, reviewer: str, base_revision: int,
-                    action: str = "edit", citation: dict | None = None, reason: str | None = None) -> Review:
+                    action: str = "edit", citation: dict | None = None, reason: str | None = None,
+                    category: str | None = None) -> Review:
         """Append a revision based on ``base_revision``; returns the new current review.
 
         Raises :class:`ConflictError` (showing the other reviewer's text) when the segment has
@@ -624,13 +657,14 @@ class Store:
         """
         if state not in REVIEW_STATES:
             raise InputError(f"unknown review state {state!r}; use one of {', '.join(REVIEW_STATES)}")
+        if category is not None and category not in REJECT_CATEGORIES:
+            raise InputError(f"unknown rejection category {category!r}; use one of {', '.join(REJECT_CATEGORIES)}")
         reviewer = (reviewer or "").strip()
         if not reviewer:
             raise InputError("no reviewer name given; enter your name before saving")
         created = now_iso()
         with self.transaction() as conn:
-            if not conn.execute("SELECT 1 FROM segments WHERE id = ?", (segment_id,)).fetchone():
-                raise InputError(f"no segment {segment_id} in the store; reload the document")
+            _require_segment(conn, segment_id)
             latest = conn.execute("SELECT * FROM reviews WHERE segment_id = ?", (segment_id,)).fetchone()
             current = _review(latest) if latest else Review(segment_id)
             if current.revision != base_revision:
@@ -640,9 +674,9 @@ class Store:
                     "reload the segment, merge your change into theirs and save again")
             conn.execute(
                 "INSERT INTO revisions (segment_id, number, text, state, reviewer, action, citation, created_at,"
-                " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reason, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (segment_id, base_revision + 1, text, state, reviewer, action,
-                 _dump(citation) if citation else None, created, reason or None))
+                 _dump(citation) if citation else None, created, reason or None, category))
         return Review(segment_id, base_revision + 1, text, state, reviewer, citation,
                       current.first_at or created, created)
 
@@ -650,6 +684,29 @@ class Store:
         """Every saved revision of a segment, oldest first."""
         rows = self._query("SELECT * FROM revisions WHERE segment_id = ? ORDER BY number", (segment_id,))
         return [_revision(r) for r in rows]
+
+    # --- comments ------------------------------------------------------------------------------------
+
+    def add_comment(self, segment_id: int, *, author: str, text: str) -> Comment:
+        """Append a comment to a segment's thread; an empty text or author is refused."""
+        author, text = (author or "").strip(), (text or "").strip()
+        if not author:
+            raise InputError("no author given for the comment; enter your name first")
+        if not text:
+            raise InputError("the comment is empty; type what you want to say about this segment")
+        created = now_iso()
+        with self.transaction() as conn:
+            _require_segment(conn, segment_id)
+            cur = conn.execute("INSERT INTO comments (segment_id, author, text, created_at) VALUES (?, ?, ?, ?)",
+                               (segment_id, author, text, created))
+        return Comment(int(cur.lastrowid), segment_id, author, text, created)
+
+    def comments(self, segment_id: int) -> list[Comment]:
+        """A segment's comments, oldest first (none on a read-only store older than the comments table)."""
+        if not self.has_table("comments"):
+            return []
+        rows = self._query("SELECT * FROM comments WHERE segment_id = ? ORDER BY id", (segment_id,))
+        return [Comment(r["id"], r["segment_id"], r["author"], r["text"], r["created_at"]) for r in rows]
 
     def count_revisions(self) -> int:
         """How many revisions the whole store holds (for integrity checks)."""
@@ -722,6 +779,8 @@ class Store:
             detail = {"state": revision.state, "text": revision.text}
             if revision.reason:
                 detail["reason"] = revision.reason
+            if revision.category:
+                detail["category"] = revision.category
             if revision.citation:
                 detail["citation"] = revision.citation.get("doc_id")
             events.append(AuditEvent(revision.created_at, revision.reviewer, revision.action, document_id, detail,
@@ -788,6 +847,11 @@ def _known(position: int, segment_ids: dict[int, int], document_id: str) -> int:
     return position
 
 
+def _require_segment(conn: sqlite3.Connection, segment_id: int) -> None:
+    if not conn.execute("SELECT 1 FROM segments WHERE id = ?", (segment_id,)).fetchone():
+        raise InputError(f"no segment {segment_id} in the store; reload the document")
+
+
 def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -820,7 +884,7 @@ def _column(r: sqlite3.Row, name: str) -> str | None:
 
 def _revision(r: sqlite3.Row) -> Revision:
     return Revision(r["segment_id"], r["number"], r["text"], r["state"], r["reviewer"], r["action"],
-                    _load_optional(r["citation"]), r["created_at"], _column(r, "reason"))
+                    _load_optional(r["citation"]), r["created_at"], _column(r, "reason"), _column(r, "category"))
 
 
 def _known_role(role: str) -> None:
