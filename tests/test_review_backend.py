@@ -117,3 +117,28 @@ def test_an_approval_over_confirmed_problems_records_them(resources):
     assert (revision.state, revision.reason) == ("approved", "approved over: the final is the untouched machine "
                                                  "translation and has 3 QA flags; '0' in the translation is not in "
                                                  "the source")
+
+
+# --- readable numbers -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("score", "percent", "word"), [
+    (-0.05, 95, "high"), (-0.3567, 70, "high"), (-0.5, 61, "medium"), (-0.9163, 40, "medium"), (-1.0, 37, "low"),
+    (-7.21, 0, "low"), (0.2, 100, "high")])
+def test_mt_confidence_is_a_percentage_and_a_word_with_the_raw_score_in_the_tooltip(sample_store, score, percent,
+                                                                                   word):
+    from dataclasses import replace
+
+    mt = replace(sample_store.translations("doc-sample")[1], score=score)
+    confidence = pipeline.mt_confidence(mt)
+    assert (confidence.percent, confidence.word, confidence.raw) == (percent, word, score)
+    assert confidence.tooltip == (f"{word} confidence: the model gave its tokens {percent}% on average "
+                                  f"(average log-probability {score:.2f})")
+
+
+def test_mt_confidence_without_a_score_says_so(sample_store):
+    from dataclasses import replace
+
+    imported = replace(sample_store.translations("doc-sample")[1], score=None, origin="import")
+    assert pipeline.mt_confidence(imported) == pipeline.mt_confidence(None).__class__(
+        0, "unknown", None, "no model score for this import translation")
+    assert pipeline.mt_confidence(None).tooltip == "no machine translation"

@@ -1054,6 +1054,13 @@ def approval_problems(row: SegmentView, final: str, qa) -> tuple[str, ...]:
     return problems(qa, final, mt=row.mt.text if row.mt else None)
 
 
+def mt_confidence(translation: TranslationRecord | None):
+    """The model's confidence in a translation as 0–100 and a word, the raw score in the tooltip (``Confidence``)."""
+    from workbench.qa.confidence import mt_confidence as confidence
+
+    return confidence(translation)
+
+
 # --- terms: user terms and term propagation ------------------------------------------------------
 
 def add_term(store: Store, *, en: str, zh: str, added_by: str, attestation: str = "USER", source: str = "",
