@@ -5,7 +5,9 @@ gives, for an English word or short phrase, the Chinese words glossed by it. Eng
 looked up by lemma (``applications`` → ``application``, ``approved`` → ``approve``), and
 phrases are matched longest first, so ``controlled items`` wins over ``items``. Glossary
 terms (``corpora/glossary.tsv``) outrank the general dictionary: their Chinese is tried
-first and every match says where it came from.
+first and every match says where it came from. Where asked (``stems=True``), a word with no
+key of its own is looked up by its Snowball stem, so another form of the same word finds
+its equivalents (``communication`` → 沟通, glossed "communicate"; ``negotiators`` → 谈判).
 
 Inverting CC-CEDICT takes a few seconds, so the result is kept once per process and, when
 the models folder is writable, pickled under ``models/cache/`` (written atomically).
@@ -24,10 +26,10 @@ from workbench.text.en import english_tokens, lemma, lemmas
 from workbench.text.files import atomic_path
 from workbench.text.zh import CJK
 
-__all__ = ["TermMatch", "BilingualDictionary", "load_dictionary", "english_tokens", "lemma"]
+__all__ = ["TermMatch", "BilingualDictionary", "load_dictionary", "english_tokens", "lemma", "stem_key"]
 
 _CEDICT_MAX_WORDS = 3  # longer CC-CEDICT glosses are explanations, not equivalents
-_CACHE_VERSION = 6
+_CACHE_VERSION = 7  # 7: "China and the United States" and its kin name 中美
 _SOURCE_RANK = {"glossary": 0, "names": 1, "cedict": 2}
 _STOPWORDS = frozenset("""
 a an the of to in on at by for from with and or but as is are was were be been being it its this that these
@@ -44,6 +46,8 @@ NAMES = (
     ("U.S.", "美方"), ("U.S.", "美国"), ("American", "美国"),
     ("American", "美方"), ("America", "美国"), ("Washington", "华盛顿"), ("Washington", "美方"),
     ("China-U.S.", "中美"), ("U.S.-China", "中美"), ("Sino-U.S.", "中美"), ("both sides", "双方"),
+    ("China and the United States", "中美"), ("China and the U.S.", "中美"), ("Chinese and American", "中美"),
+    ("Chinese and U.S.", "中美"), ("the United States and China", "中美"), ("the U.S. and China", "中美"),
     ("the two sides", "双方"), ("London", "伦敦"), ("Geneva", "日内瓦"), ("Stockholm", "斯德哥尔摩"),
     ("Kuala Lumpur", "吉隆坡"), ("Trump", "特朗普"), ("Bessent", "贝森特"), ("Greer", "格里尔"),
     ("Lutnick", "卢特尼克"), ("He Lifeng", "何立峰"), ("Li Chenggang", "李成钢"), ("Wang Wentao", "王文涛"),
@@ -101,6 +105,20 @@ def _clean_gloss(gloss: str) -> str:
     if not gloss or len(gloss.split()) > _CEDICT_MAX_WORDS or re.search(r"[^a-z0-9' \-]", gloss):
         return ""
     return gloss
+
+
+@lru_cache(maxsize=1)
+def _snowball():  # noqa: ANN202 - snowballstemmer's stemmer class has no public type
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 17)
+def stem_key(key: str) -> str:
+    """A dictionary key with each word reduced to its Snowball stem (``close communication`` →
+    ``close communic``): the key other forms of the same words share."""
+    return " ".join(_snowball().stemWords(key.split(" ")))
 
 
 def _phrase_key(words: Iterable[str]) -> str:
@@ -170,7 +188,9 @@ class BilingualDictionary:
             for zh, source in pairs:
                 seen.setdefault(zh, source)  # glossary lines come first and keep their label
             frozen[key] = tuple(sorted(seen.items(), key=lambda p: (_SOURCE_RANK[p[1]], -len(p[0]))))
-        return cls(frozen)
+        built = cls(frozen)
+        built.stem_entries()  # built now so that the pickled dictionary carries it
+        return built
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -183,10 +203,36 @@ class BilingualDictionary:
                 return self._entries[key]
         return ()
 
-    def english_keys(self, text: str) -> list[tuple[str, str, int]]:
+    def stem_entries(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Stemmed key (:func:`stem_key`) → the Chinese equivalents of every key with that stem,
+        glossary first (built on first use, and kept with the pickled dictionary)."""
+        table = self.__dict__.get("_by_stem")
+        if table is None:
+            words = sorted({w for key in self._entries for w in key.split(" ")})
+            stemmed = dict(zip(words, _snowball().stemWords(words)))
+            merged: dict[str, dict[str, str]] = {}
+            for key, pairs in self._entries.items():
+                seen = merged.setdefault(" ".join(stemmed[w] for w in key.split(" ")), {})
+                for zh, source in pairs:
+                    seen.setdefault(zh, source)
+            table = {k: tuple(sorted(v.items(), key=lambda p: (_SOURCE_RANK[p[1]], -len(p[0]))))
+                     for k, v in merged.items()}
+            self.__dict__["_by_stem"] = table
+        return table
+
+    def _stem_key_of(self, word: str) -> str | None:
+        """The stemmed key of one word when some dictionary key shares it."""
+        if word.lower() in _STOPWORDS:
+            return None
+        key = stem_key(_word_lemmas(word)[0])
+        return key if key in self.stem_entries() else None
+
+    def english_keys(self, text: str, *, stems: bool = False) -> list[tuple[str, str, int]]:
         """Dictionary keys found in English ``text``, longest phrase first: ``(key, surface, start)``.
 
         Stopwords on their own are skipped; a word inside a matched phrase is not reported again.
+        With ``stems``, every key is given stemmed (:func:`stem_key`), and a word with no key
+        of its own is reported by its stem when some key shares it (:meth:`stem_entries`).
         """
         tokens = english_tokens(text)
         out = []
@@ -198,6 +244,8 @@ class BilingualDictionary:
                 if n == 1 and words[0].lower() in _STOPWORDS:
                     break
                 key = next((k for k in self._word_keys(words) if k in self._entries), None)
+                if stems:
+                    key = stem_key(key) if key is not None else self._stem_key_of(words[0]) if n == 1 else None
                 if key is not None:
                     start = tokens[i][1]
                     end = tokens[i + n - 1][1] + len(tokens[i + n - 1][0])
@@ -216,11 +264,12 @@ class BilingualDictionary:
             return list(_stems(words[0]))
         return [_phrase_key(words)]
 
-    def match(self, en_text: str, zh_text: str) -> list[TermMatch]:
+    def match(self, en_text: str, zh_text: str, *, stems: bool = False) -> list[TermMatch]:
         """English words and phrases of ``en_text`` whose equivalent occurs in ``zh_text``.
 
         Longer phrases are tried first; when a phrase has no equivalent in the Chinese, its
-        words are tried one by one.
+        words are tried one by one. With ``stems``, a word none of whose own keys has an
+        equivalent in the Chinese tries every key sharing its stem (source ``…+stem``).
         """
         tokens = english_tokens(en_text)
         matches: list[TermMatch] = []
@@ -241,6 +290,8 @@ class BilingualDictionary:
                             break
                     if found:
                         break
+                if not found and stems and n == 1:
+                    found = self._stem_match(tokens[i], en_text, zh_text)
                 if found:
                     break
             if found:
@@ -249,6 +300,15 @@ class BilingualDictionary:
             else:
                 i += 1
         return matches
+
+    def _stem_match(self, token: tuple[str, int], en_text: str, zh_text: str) -> tuple[int, TermMatch] | None:
+        key = self._stem_key_of(token[0])
+        for zh, source in self.stem_entries().get(key, ()) if key else ():
+            pos = zh_text.find(zh)
+            if pos >= 0:
+                start = token[1]
+                return 1, TermMatch(en_text[start:start + len(token[0])], zh, f"{source}+stem", start, pos)
+        return None
 
     def chinese_index(self) -> dict[str, tuple[str, ...]]:
         """Chinese word → English keys glossed by it (the reverse table, for scanning Chinese text)."""

@@ -18,9 +18,16 @@ characters of the sentence it covers (``Evidence.span``).
 
 The unit score fuses evidence and meaning (:class:`NewsWeights`): an F-measure of the share
 of the unit's English (weighted by idf) whose Chinese equivalent is present against the
-share of the sentence's dictionary words accounted for; shared numbers; the cross-lingual
-sentence vectors' cosine (:mod:`workbench.embeddings`, ``use-m`` by default), rescaled so
-unrelated sentences score 0; and, when available, MT character overlap.
+share of the sentence's dictionary words accounted for (words compared by stem, so
+``communication`` meets 沟通 glossed "communicate"); shared numbers; when available, MT
+character overlap; and the cross-lingual sentence vectors (:mod:`workbench.embeddings`,
+``use-m``) read as a *margin*, not a raw cosine. Every sentence on the same topic scores
+0.45–0.6 against every other, so what tells the rendering from its neighbours is how far
+its cosine stands above the neighbourhoods of both sides (the ratio-margin idea of LASER
+and Vecalign): ``cos(x, y) − (knn(x) + knn(y)) / 2``, where ``knn(x)`` is the mean cosine
+of ``x`` with its ``k`` nearest candidates and ``knn(y)`` that of ``y`` with its ``k``
+nearest English units. A long sentence that is near everything (a reporter's question
+that sums up the news) is a hub: its own neighbourhood is high, and its margin low.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ import numpy as np
 from workbench.align.beads import Evidence, LookupHit, NewsLink
 from workbench.align.signals import mt_ngrams, number_features
 from workbench.corpus import OfficialCorpus, OfficialDocument
-from workbench.dictionary import BilingualDictionary
+from workbench.dictionary import BilingualDictionary, stem_key
 from workbench.embeddings import Embedder
 from workbench.text.en import english_tokens
 from workbench.text.zh import cjk_count
@@ -45,19 +52,17 @@ from workbench.text.zh import cjk_count
 
 @dataclass(frozen=True)
 class NewsWeights:
-    """News linking's thresholds and signal weights (tuned on the demo article only); in the signature."""
+    """News linking's thresholds and signal weights (tuned on the demo article and the look-up
+    dev set of ``benchmarks/lookup_dev.py`` only); in the signature."""
 
     link_threshold: float = 0.33  # below this a unit has no counterpart
     extra_target_gain: float = 0.05  # a further Chinese sentence joins a link only if it raises the score this much
     dictionary: float = 1.0
     numbers: float = 1.0
     mt: float = 1.0
-    # The cross-lingual cosine is off by default: on the demo article every sentence about the
-    # talks scores 0.47-0.62 against the statement, the right ones 0.56-0.62, so it adds wrong
-    # sentences to links (measured at weight 0.5, floor 0.45, ceiling 0.65) and none it misses.
-    meaning: float = 0.0
-    meaning_floor: float = 0.45  # cosine of a sentence on the same topic; maps to 0
-    meaning_ceiling: float = 0.65  # cosine of a faithful rendering; maps to 1
+    meaning: float = 0.5
+    meaning_neighbours: int = 4  # k of the margin's neighbourhoods
+    meaning_margin: float = 0.15  # a margin this far above both neighbourhoods maps to 1 (0 and below to 0)
     clause_tokens: int = 5  # fewest words a clause needs to be a unit of its own
 
     def signature(self) -> str:
@@ -76,10 +81,17 @@ PARALLEL_SHARE = 0.5  # auto mode: share of sentences linked into one document f
 PARALLEL_ORDER = 0.8  # ... and share of consecutive links that keep that document's order
 _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
 # Where a reported or coordinated clause starts: "…,” and noted that", ", following", "; and".
+# A reporting verb and its "that" are left out of the clause they introduce, so that the unit
+# is the statement itself ("the United States would …", "ongoing close communication …").
+_REPORTING = (r"(?:noted|said|added|stated|announced|stressed|confirmed|reported|emphasi[sz]ed|pledged|agreed|"
+              r"indicated|revealed|disclosed)")
 _CLAUSE_START = re.compile(
-    r"(?:[,;]\s*[”\"]?\s*|\s+)(?:and\s+|while\s+|but\s+)?(?=(?:(?:also\s+)?(?:noted|said|added|stated|announced|"
-    r"stressed|confirmed|reported|emphasi[sz]ed|pledged|agreed)\s+that\b|following\b|according\s+to\b))"
-    r"|[,;]\s*[”\"]?\s*(?=and\s+(?:the\s+)?[A-Z])|;\s*", re.IGNORECASE)
+    r"(?:[,;]\s*[”\"]?\s*|\s+)(?:and\s+|while\s+|but\s+)?(?:also\s+)?" + _REPORTING + r"\s+that\s+"
+    r"|\b(?:has|have|had)\s+(?:also\s+)?" + _REPORTING + r"\s+(?!that\b|on\b|in\b|to\b|by\b)"
+    r"|(?:[,;]\s*[”\"]?\s*|\s+)(?=following\b|according\s+to\b)"
+    r"|[,;]\s*[”\"]?\s*(?=and\s+(?:the\s+)?(?-i:[A-Z]))|;\s*", re.IGNORECASE)
+# A piece that ends in a reporting verb names a speaker; the statement is in the next piece.
+_ATTRIBUTION = re.compile(r"\b" + _REPORTING + r"$", re.IGNORECASE)
 _ZH_MAX_WORD = 8
 
 
@@ -91,7 +103,7 @@ class IndexedSentence:
     index: int
     text: str
     normalised: str
-    words: tuple[tuple[str, frozenset[str]], ...]  # dictionary words found, each with the keys it glosses
+    words: tuple[tuple[str, frozenset[str]], ...]  # dictionary words found, each with the stemmed keys it glosses
     numbers: frozenset[str]
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # cross-lingual sentence vector
 
@@ -108,7 +120,7 @@ class Unit:
     src: tuple[int, ...]
     text: str
     quote: str | None
-    keys: tuple[str, ...]
+    keys: tuple[str, ...]  # stemmed dictionary keys (:func:`~workbench.dictionary.stem_key`)
     numbers: frozenset[str]
     mt: str | None = None
     span: tuple[int, int] | None = None  # characters of the sentence a clause or quote unit covers
@@ -127,14 +139,16 @@ class NewsIndex:
         self.dictionary = dictionary
         self.embedder = embedder if embedder is not None and embedder.cross_lingual else None
         self._zh_index = dictionary.chinese_index()
+        self._stemmed: dict[str, frozenset[str]] = {}  # Chinese word → the stems of its keys
         self._sentences: dict[str, tuple[IndexedSentence, ...]] = {}
         self._postings: dict[str, set[str]] = {}  # key or number → doc ids
         self._texts: dict[str, str] = {}
 
     @classmethod
-    def build(cls, corpus: OfficialCorpus, dictionary: BilingualDictionary) -> NewsIndex:
+    def build(cls, corpus: OfficialCorpus, dictionary: BilingualDictionary,
+              embedder: Embedder | None = None) -> NewsIndex:
         """An index of every Chinese document of ``corpus``."""
-        index = cls(dictionary)
+        index = cls(dictionary, embedder)
         for doc in corpus.documents("zh"):
             index.add_document(doc)
         return index
@@ -170,6 +184,10 @@ class NewsIndex:
                 if docs is not None:
                     docs.discard(doc_id)
 
+    def doc_ids(self) -> list[str]:
+        """The indexed documents, in id order."""
+        return sorted(self._sentences)
+
     def sentences(self, doc_id: str) -> tuple[IndexedSentence, ...]:
         """The indexed sentences of one document."""
         return self._sentences.get(doc_id, ())
@@ -184,9 +202,13 @@ class NewsIndex:
         i = 0
         while i < len(normalised):
             for n in range(min(_ZH_MAX_WORD, len(normalised) - i), 0, -1):
-                keys = self._zh_index.get(normalised[i:i + n])
+                word = normalised[i:i + n]
+                keys = self._zh_index.get(word)
                 if keys:
-                    words.append((normalised[i:i + n], frozenset(keys)))
+                    stems = self._stemmed.get(word)
+                    if stems is None:
+                        stems = self._stemmed[word] = frozenset(stem_key(k) for k in keys)
+                    words.append((word, stems))
                     i += n
                     break
             else:
@@ -207,9 +229,51 @@ class NewsIndex:
 
 # --- scoring a unit against Chinese sentences --------------------------------------------------
 
+class Margins:
+    """The meaning signal of units against candidates: cosines and both sides' neighbourhoods.
+
+    ``knn_units[u]`` is the mean cosine of unit ``u`` with its ``k`` nearest candidates,
+    ``knn_candidates[c]`` that of candidate ``c`` with its ``k`` nearest units (or a given
+    background), so :meth:`margin` is the ratio-margin's difference form.
+    """
+
+    def __init__(self, unit_vectors: np.ndarray, candidate_vectors: np.ndarray, k: int,
+                 candidate_knn: np.ndarray | None = None):
+        self.unit_vectors = unit_vectors
+        self.candidate_vectors = candidate_vectors
+        self.cosines = unit_vectors @ candidate_vectors.T if len(candidate_vectors) else np.zeros((len(unit_vectors), 0))
+        self.knn_units = _top_mean(self.cosines, k, axis=1)
+        self.knn_candidates = candidate_knn if candidate_knn is not None else _top_mean(self.cosines, k, axis=0)
+
+    def margin(self, unit: int, candidates: Sequence[int]) -> tuple[float, float]:
+        """``(cosine, margin)`` of unit ``unit`` against the candidates ``candidates`` read together."""
+        if len(candidates) == 1:
+            cosine = float(self.cosines[unit, candidates[0]])
+        else:
+            joined = self.candidate_vectors[list(candidates)].sum(axis=0)
+            norm = float(np.linalg.norm(joined))
+            cosine = float(self.unit_vectors[unit] @ joined) / norm if norm else 0.0
+        neighbourhood = (float(self.knn_units[unit]) + float(np.mean(self.knn_candidates[list(candidates)]))) / 2
+        return cosine, cosine - neighbourhood
+
+
+def _top_mean(matrix: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Mean of the ``k`` largest values along ``axis`` (all of them when there are fewer)."""
+    size = matrix.shape[axis]
+    if size == 0:
+        return np.zeros(matrix.shape[1 - axis], dtype=np.float32)
+    k = min(k, size)
+    top = -np.partition(-matrix, k - 1, axis=axis)
+    return (top[:, :k] if axis == 1 else top[:k, :]).mean(axis=axis)
+
+
 def _unit_score(unit: Unit, targets: Sequence[IndexedSentence], index: NewsIndex,
-                weights: NewsWeights = DEFAULT_NEWS_WEIGHTS) -> tuple[float, dict[str, float]]:
-    """Score of ``unit`` against the Chinese sentences ``targets`` read together."""
+                weights: NewsWeights = DEFAULT_NEWS_WEIGHTS,
+                meaning: tuple[float, float] | None = None) -> tuple[float, dict[str, float]]:
+    """Score of ``unit`` against the Chinese sentences ``targets`` read together.
+
+    ``meaning`` is the unit's ``(cosine, margin)`` against them (:meth:`Margins.margin`).
+    """
     target_keys = frozenset().union(*(t.keys for t in targets))
     idf = [index.idf(k) for k in unit.keys]
     total = sum(idf)
@@ -225,13 +289,11 @@ def _unit_score(unit: Unit, targets: Sequence[IndexedSentence], index: NewsIndex
         parts["numbers"] = len(shared) / max(len(unit.numbers), len(target_numbers))
     if unit.mt is not None:
         parts["mt"] = _cosine(mt_ngrams(unit.mt, "zh"), mt_ngrams("".join(t.normalised for t in targets), "zh"))
-    if unit.vector is not None and all(t.vector is not None for t in targets):
-        target = np.sum([t.vector for t in targets], axis=0)
-        norm = float(np.linalg.norm(target))
-        cosine = float(unit.vector @ target) / norm if norm else 0.0
+    if meaning is not None:
+        cosine, margin = float(meaning[0]), float(meaning[1])
+        parts["meaning"] = min(max(margin / weights.meaning_margin, 0.0), 1.0)
         parts["meaning_cosine"] = cosine
-        parts["meaning"] = min(max((cosine - weights.meaning_floor)
-                                   / (weights.meaning_ceiling - weights.meaning_floor), 0.0), 1.0)
+        parts["meaning_margin"] = margin
     by_signal = {"dictionary": weights.dictionary, "numbers": weights.numbers, "mt": weights.mt,
                  "meaning": weights.meaning}
     weight = sum(by_signal.get(k, 0.0) for k in parts) or 1.0
@@ -245,19 +307,37 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 
 def _best_targets(unit: Unit, candidates: Sequence[IndexedSentence], index: NewsIndex,
-                  weights: NewsWeights = DEFAULT_NEWS_WEIGHTS) -> tuple[list[IndexedSentence], float, dict[str, float]]:
-    """The best Chinese sentence for ``unit``, plus others while each raises the score enough."""
-    scored = sorted(((_unit_score(unit, [c], index, weights), c) for c in candidates if c.keys & set(unit.keys)
-                     or c.numbers & unit.numbers), key=lambda x: -x[0][0])
+                  weights: NewsWeights = DEFAULT_NEWS_WEIGHTS, margins: Margins | None = None,
+                  row: int = 0, reserved: frozenset[tuple[str, int]] = frozenset(),
+                  ) -> tuple[list[IndexedSentence], float, dict[str, float]]:
+    """The best Chinese sentence for ``unit``, plus others while each raises the score enough.
+
+    A candidate is scored when it shares a key or number with the unit, or when its meaning
+    margin is positive (``margins``, where ``row`` is the unit's row). Sentences in
+    ``reserved`` (``(doc_id, index)``: the best sentences of the other clauses of the same
+    English sentence) may be this unit's best, but are not added to it as further sentences.
+    """
+    position = {id(c): j for j, c in enumerate(candidates)}
+
+    def meaning(chosen: Sequence[IndexedSentence]) -> tuple[float, float] | None:
+        return margins.margin(row, [position[id(c)] for c in chosen]) if margins is not None else None
+
+    unit_keys = set(unit.keys)
+    scored = []
+    for j, cand in enumerate(candidates):
+        near = margins is not None and margins.margin(row, [j])[1] > 0
+        if near or cand.keys & unit_keys or cand.numbers & unit.numbers:
+            scored.append((_unit_score(unit, [cand], index, weights, meaning([cand])), cand))
+    scored.sort(key=lambda x: -x[0][0])
     if not scored:
         return [], 0.0, {}
     (score, parts), first = scored[0]
     chosen = [first]
     for _, cand in scored[1:MAX_TARGETS * 3]:
-        if len(chosen) == MAX_TARGETS or cand.doc_id != first.doc_id:
+        if len(chosen) == MAX_TARGETS or cand.doc_id != first.doc_id or (cand.doc_id, cand.index) in reserved:
             continue
         trial = sorted([*chosen, cand], key=lambda s: s.index)
-        trial_score, trial_parts = _unit_score(unit, trial, index, weights)
+        trial_score, trial_parts = _unit_score(unit, trial, index, weights, meaning(trial))
         if trial_score >= score + weights.extra_target_gain:
             chosen, score, parts = trial, trial_score, trial_parts
     return sorted(chosen, key=lambda s: s.index), score, parts
@@ -269,7 +349,7 @@ def _evidence(unit: Unit, targets: Sequence[IndexedSentence], parts: dict[str, f
     shared_numbers = sorted(unit.numbers & frozenset().union(*(t.numbers for t in targets)))
     en_len = sum(1 for ch in unit.text if not ch.isspace())
     zh_len = cjk_count(zh)
-    return Evidence(terms=tuple(dictionary.match(unit.quote or unit.text, zh)), numbers=tuple(shared_numbers),
+    return Evidence(terms=tuple(dictionary.match(unit.quote or unit.text, zh, stems=True)), numbers=tuple(shared_numbers),
                     length_ratio=zh_len / en_len if en_len else 0.0, signals=dict(parts), span=unit.span)
 
 
@@ -322,6 +402,8 @@ def unit_spans(text: str, *, min_tokens: int = 5) -> list[tuple[int, int]]:
         piece = text[start:end]
         lead = len(piece) - len(piece.lstrip(" ,;:“”\"'–—"))
         stripped = piece.strip(" ,;:“”\"'–—.")
+        if _ATTRIBUTION.search(stripped):
+            continue  # "China's Ministry of Commerce announced": who spoke, not what was said
         if len(english_tokens(stripped)) >= min_tokens:
             clauses.append((start + lead, start + lead + len(stripped)))
     if not quotes and len(clauses) <= 1:
@@ -333,17 +415,60 @@ def make_unit(src: tuple[int, ...], text: str, quote: str | None, dictionary: Bi
               mt: str | None, *, span: tuple[int, int] | None = None) -> Unit:
     """One unit: the dictionary keys and numbers of ``quote`` (or of ``text`` when there is none)."""
     part = quote or text
-    keys = tuple(key for key, _surface, _start in dictionary.english_keys(part))
+    keys = tuple(key for key, _surface, _start in dictionary.english_keys(part, stems=True))
     return Unit(src, text, quote, keys, frozenset(number_features(part, "en")), mt, span)
+
+
+def _margins(units: Sequence[Unit], candidates: Sequence[IndexedSentence], weights: NewsWeights,
+             candidate_knn: np.ndarray | None = None) -> Margins | None:
+    """The meaning margins of ``units`` against ``candidates``, when both sides have vectors and it counts."""
+    if (not weights.meaning or not units or not candidates or any(u.vector is None for u in units)
+            or any(c.vector is None for c in candidates)):
+        return None
+    return Margins(np.stack([u.vector for u in units]), np.stack([c.vector for c in candidates]),
+                   weights.meaning_neighbours, candidate_knn)
 
 
 def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str],
                weights: NewsWeights = DEFAULT_NEWS_WEIGHTS) -> list[NewsLink]:
-    """Link every unit to its best Chinese sentences within ``doc_ids`` (or to nothing)."""
+    """Link every unit to its best Chinese sentences within ``doc_ids`` (or to nothing).
+
+    Clauses and quotes are linked first, each official sentence to at most one clause of an
+    English sentence as its best (competitive linking: a sentence that is another clause's
+    best is not added to this one). A sentence with linked clauses links to what they link
+    to, in the document of its best clause; a sentence without is linked as a whole.
+    """
     candidates = [s for doc_id in doc_ids for s in index.sentences(doc_id)]
+    margins = _margins(units, candidates, weights)
+    found: dict[int, tuple[list[IndexedSentence], float, dict[str, float]]] = {}
+    for row, unit in enumerate(units):
+        if unit.span is not None:
+            found[row] = _best_targets(unit, candidates, index, weights, margins, row)
+    for row, unit in enumerate(units):
+        if unit.span is None:
+            continue
+        siblings = {(t[0][0].doc_id, t[0][0].index) for r, t in found.items()
+                    if r != row and units[r].src == unit.src and t[0] and t[1] >= weights.link_threshold}
+        if siblings:
+            found[row] = _best_targets(unit, candidates, index, weights, margins, row, frozenset(siblings))
+    for row, unit in enumerate(units):
+        if unit.span is not None:
+            continue
+        clauses = sorted((t for r, t in found.items() if units[r].src == unit.src and t[0]
+                          and t[1] >= weights.link_threshold), key=lambda t: -t[1])
+        if clauses:
+            doc_id = clauses[0][0][0].doc_id
+            targets = sorted({t.index: t for c in clauses for t in c[0] if t.doc_id == doc_id}.values(),
+                             key=lambda t: t.index)
+            meaning = (margins.margin(row, [candidates.index(t) for t in targets]) if margins is not None
+                       else None)
+            score, parts = _unit_score(unit, targets, index, weights, meaning)
+            found[row] = targets, max(score, clauses[0][1]), parts
+        else:
+            found[row] = _best_targets(unit, candidates, index, weights, margins, row)
     links = []
-    for unit in units:
-        targets, score, parts = _best_targets(unit, candidates, index, weights)
+    for row, unit in enumerate(units):
+        targets, score, parts = found[row]
         if score < weights.link_threshold or not targets:
             links.append(NewsLink(unit.src, unit.text, unit.quote, None, (), "", score,
                                   Evidence(signals=dict(parts), span=unit.span)))
@@ -354,16 +479,23 @@ def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str],
     return links
 
 
-def lookup_unit(unit: Unit, index: NewsIndex, top_k: int) -> list[LookupHit]:
-    """The ``top_k`` official sentences of the whole corpus that best match one unit."""
-    doc_ids = [doc_id for doc_id, _ in index.rank_documents([unit])]
+def lookup_unit(unit: Unit, index: NewsIndex, top_k: int,
+                weights: NewsWeights = DEFAULT_NEWS_WEIGHTS) -> list[LookupHit]:
+    """The ``top_k`` official sentences of the whole corpus that best match one unit.
+
+    Every sentence sharing a key or a number is scored, and with vectors every sentence
+    whose meaning margin is positive.
+    """
+    candidates = [s for doc_id in index.doc_ids() for s in index.sentences(doc_id)]
+    margins = _margins([unit], candidates, weights)
+    unit_keys = set(unit.keys)
     hits = []
-    for doc_id in doc_ids:
-        for sent in index.sentences(doc_id):
-            if not (sent.keys & set(unit.keys) or sent.numbers & unit.numbers):
-                continue
-            score, parts = _unit_score(unit, [sent], index)
-            hits.append((score, sent, parts))
+    for j, sent in enumerate(candidates):
+        meaning = margins.margin(0, [j]) if margins is not None else None
+        if not (sent.keys & unit_keys or sent.numbers & unit.numbers or (meaning is not None and meaning[1] > 0)):
+            continue
+        score, parts = _unit_score(unit, [sent], index, weights, meaning)
+        hits.append((score, sent, parts))
     hits.sort(key=lambda h: (-h[0], h[1].doc_id, h[1].index))
     return [LookupHit(s.doc_id, s.index, s.text, score, _evidence(unit, [s], parts, index.dictionary))
             for score, s, parts in hits[:top_k]]
