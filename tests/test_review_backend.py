@@ -142,3 +142,25 @@ def test_mt_confidence_without_a_score_says_so(sample_store):
     assert pipeline.mt_confidence(imported) == pipeline.mt_confidence(None).__class__(
         0, "unknown", None, "no model score for this import translation")
     assert pipeline.mt_confidence(None).tooltip == "no machine translation"
+
+
+# --- the glossary panel ----------------------------------------------------------------------------------
+
+def test_segment_terms_give_span_chinese_and_attestation_and_never_call_unverified_official(resources):
+    english = "China will review applications for the export of controlled items and rare earths."
+    hits = pipeline.segment_terms(resources, english)
+    assert [(h.en, h.zh, h.attestation, h.official, english[h.start:h.end]) for h in hits] == [
+        ("applications for the export of controlled items", "管制物项出口申请", "MEDIA-EN", False,
+         "applications for the export of controlled items"),
+        ("controlled items", "管制物项", "OFFICIAL-BILINGUAL", True, "controlled items"),
+        ("rare earths", "稀土", "UNVERIFIED", False, "rare earths")]
+    assert hits[1].source.startswith("OFFICIAL-BILINGUAL: Export Control Law Art.2")
+    assert hits[1].added_by is None
+
+
+def test_a_reviewers_term_appears_with_who_and_when_and_is_not_official(resources):
+    pipeline.add_term(resources.store, en="range of sanctions", zh="一系列限制性措施", added_by="li")
+    (hit,) = pipeline.segment_terms(resources, "It cancels a range of sanctions.")
+    assert (hit.en, hit.zh, hit.attestation, hit.official, hit.source, hit.added_by) == (
+        "range of sanctions", "一系列限制性措施", "USER", False, "", "li")
+    assert hit.added_at.startswith("20") and (hit.start, hit.end) == (13, 31)

@@ -1061,6 +1061,13 @@ def mt_confidence(translation: TranslationRecord | None):
     return confidence(translation)
 
 
+def segment_terms(resources: Resources, english: str) -> list:
+    """The glossary panel of a segment: each term of ``english`` (``TermHit``), its span, Chinese and attestation."""
+    from workbench.qa.term_usage import term_hits
+
+    return term_hits(resources.termbase(), english)
+
+
 # --- terms: user terms and term propagation ------------------------------------------------------
 
 def add_term(store: Store, *, en: str, zh: str, added_by: str, attestation: str = "USER", source: str = "",

@@ -70,3 +70,29 @@ def untitled_flags(checks: list[TermCheck], translation: str) -> list[QAFlag]:
             flags.append(QAFlag("punctuation", f"the title {translation[check.zh_start:check.zh_end]} is not in 《》; "
                                                "write it as 《…》", check.zh_start, check.zh_end))
     return flags
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """A term found in an English segment, for the glossary panel: its Chinese, how attested, and where.
+
+    ``official`` only for an official attestation (an UNVERIFIED or USER term never is);
+    ``start``/``end`` are the character span in the English; a reviewer's term says who
+    added it and when.
+    """
+
+    en: str
+    zh: str
+    attestation: str
+    source: str
+    official: bool
+    start: int
+    end: int
+    added_by: str | None = None
+    added_at: str | None = None
+
+
+def term_hits(termbase: TermBase, english: str, *, on: date | str | None = None) -> list[TermHit]:
+    """The terms of ``english`` in text order, each with the Chinese to insert (its required form)."""
+    return [TermHit(m.term.en, m.term.zh_required, m.term.attestation, m.term.source, m.term.is_official, m.start, m.end,
+                    m.term.added_by, m.term.added_at) for m in termbase.find(english, on=on)]
