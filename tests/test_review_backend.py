@@ -164,3 +164,27 @@ def test_a_reviewers_term_appears_with_who_and_when_and_is_not_official(resource
     assert (hit.en, hit.zh, hit.attestation, hit.official, hit.source, hit.added_by) == (
         "range of sanctions", "一系列限制性措施", "USER", False, "", "li")
     assert hit.added_at.startswith("20") and (hit.start, hit.end) == (13, 31)
+
+
+# --- history that shows ----------------------------------------------------------------------------------
+
+def test_revision_preview_shows_the_full_revision_and_its_diff_to_the_current_text(sample_store):
+    segment = pipeline.open_document(sample_store, "doc-sample").rows[0].segment.id
+    pipeline.save_review(sample_store, segment, action="edit", reviewer="li", base_revision=0,
+                         text="中方将审批受控物品出口申请。")
+    pipeline.save_review(sample_store, segment, action="reject", reviewer="wang", base_revision=1,
+                         reason="the official term", category="terminology")
+    pipeline.save_review(sample_store, segment, action="edit", reviewer="li", base_revision=2,
+                         text="中方将依法审批管制物项出口申请。")
+    first = pipeline.revision_preview(sample_store, segment, 1)
+    assert (first.number, first.text, first.reviewer, first.action, first.state, first.reason, first.category) == (
+        1, "中方将审批受控物品出口申请。", "li", "edit", "edited", None, None)
+    assert first.diff == [("equal", "中方将"), ("insert", "依法"), ("equal", "审批"), ("delete", "受控"),
+                          ("insert", "管制"), ("equal", "物"), ("delete", "品"), ("insert", "项"), ("equal", "出口申请。")]
+    assert first.created_at == pipeline.revisions(sample_store, segment)[0].created_at
+    second = pipeline.revision_preview(sample_store, segment, 2)
+    assert (second.reviewer, second.state, second.reason, second.category) == (
+        "wang", "rejected", "the official term", "terminology")
+    assert pipeline.revision_preview(sample_store, segment, 3).diff == [("equal", "中方将依法审批管制物项出口申请。")]
+    with pytest.raises(InputError, match=f"segment {segment} has no revision 7; pick one of: 1, 2, 3"):
+        pipeline.revision_preview(sample_store, segment, 7)

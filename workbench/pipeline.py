@@ -472,13 +472,8 @@ def _pick_link(view: SegmentView, link_id: int | None) -> LinkRecord:
 
 
 def _reverted(store: Store, segment_id: int, revision: int | None) -> tuple[str, str, dict | None]:
-    history = store.revisions(segment_id)
-    for old in history:
-        if old.number == revision:
-            state = "edited" if old.state == "approved" else old.state
-            return old.text, state, old.citation
-    numbers = ", ".join(str(r.number) for r in history) or "none yet"
-    raise InputError(f"segment {segment_id} has no revision {revision}; pick one of: {numbers}")
+    old = store.revision(segment_id, revision)
+    return old.text, "edited" if old.state == "approved" else old.state, old.citation
 
 
 # --- imported translations -----------------------------------------------------------------------------
@@ -544,17 +539,16 @@ def char_diff(before: str, after: str) -> list[tuple[str, str]]:
     A replacement is reported as a deletion followed by an insertion. Uses RapidFuzz's
     Levenshtein opcodes (a minimal edit script, fast on long sentences).
     """
-    from rapidfuzz.distance import Levenshtein
+    from workbench.tm import char_diff as diff
 
-    runs: list[tuple[str, str]] = []
-    for op in Levenshtein.opcodes(before, after):
-        if op.tag in ("delete", "replace"):
-            runs.append(("delete", before[op.src_start:op.src_end]))
-        if op.tag in ("insert", "replace"):
-            runs.append(("insert", after[op.dest_start:op.dest_end]))
-        if op.tag == "equal":
-            runs.append(("equal", before[op.src_start:op.src_end]))
-    return runs
+    return diff(before, after)
+
+
+def revision_preview(store: Store, segment_id: int, revision: int):
+    """One revision of a segment in full (``RevisionPreview``), with its diff to the current final text."""
+    from workbench.tm import revision_preview as preview
+
+    return preview(store, segment_id, revision)
 
 
 # --- what a run works with, opened from its settings -----------------------------------------------

@@ -685,6 +685,14 @@ class Store:
         rows = self._query("SELECT * FROM revisions WHERE segment_id = ? ORDER BY number", (segment_id,))
         return [_revision(r) for r in rows]
 
+    def revision(self, segment_id: int, number: int | None) -> Revision:
+        """Revision ``number`` of a segment; :class:`InputError` names the ones there are when it has none such."""
+        rows = self._query("SELECT * FROM revisions WHERE segment_id = ? AND number = ?", (segment_id, number))
+        if rows:
+            return _revision(rows[0])
+        numbers = ", ".join(str(r.number) for r in self.revisions(segment_id)) or "none yet"
+        raise InputError(f"segment {segment_id} has no revision {number}; pick one of: {numbers}")
+
     # --- comments ------------------------------------------------------------------------------------
 
     def add_comment(self, segment_id: int, *, author: str, text: str) -> Comment:

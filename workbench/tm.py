@@ -18,6 +18,7 @@ from itertools import groupby
 
 from workbench.errors import InputError
 from workbench.export.records import ExportRecord
+from workbench.store import Store
 
 FUZZY_THRESHOLD = 75.0
 # Latin words, numbers and single CJK characters or punctuation marks: the units a diff shows.
@@ -221,3 +222,44 @@ def correction_from_edit(before: str, after: str) -> tuple[str, str] | None:
     first, last = changes[0], changes[-1]
     old, new = before[first.src_start:last.src_end], after[first.dest_start:last.dest_end]
     return (old, new) if old else None
+
+
+def char_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """A character-level diff as ``(op, text)`` runs; op is ``equal``, ``insert`` or ``delete``.
+
+    A replacement is reported as a deletion followed by an insertion. Uses RapidFuzz's
+    Levenshtein opcodes (a minimal edit script, fast on long sentences).
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    runs: list[tuple[str, str]] = []
+    for op in Levenshtein.opcodes(before, after):
+        if op.tag in ("delete", "replace"):
+            runs.append(("delete", before[op.src_start:op.src_end]))
+        if op.tag in ("insert", "replace"):
+            runs.append(("insert", after[op.dest_start:op.dest_end]))
+        if op.tag == "equal":
+            runs.append(("equal", before[op.src_start:op.src_end]))
+    return runs
+
+
+@dataclass(frozen=True)
+class RevisionPreview:
+    """A revision as the history panel previews it: full text, who, when, what, and its diff to the current text."""
+
+    text: str
+    reviewer: str
+    created_at: str
+    action: str
+    state: str
+    reason: str | None
+    category: str | None
+    diff: list[tuple[str, str]]
+    number: int = 0  # the revision's number
+
+
+def revision_preview(store: Store, segment_id: int, revision: int) -> RevisionPreview:
+    """Revision ``revision`` of a segment with :func:`char_diff` from its text to the current final text."""
+    old = store.revision(segment_id, revision)
+    return RevisionPreview(old.text, old.reviewer, old.created_at, old.action, old.state, old.reason, old.category,
+                           char_diff(old.text, store.review(segment_id).text), old.number)
