@@ -188,3 +188,27 @@ def test_revision_preview_shows_the_full_revision_and_its_diff_to_the_current_te
     assert pipeline.revision_preview(sample_store, segment, 3).diff == [("equal", "中方将依法审批管制物项出口申请。")]
     with pytest.raises(InputError, match=f"segment {segment} has no revision 7; pick one of: 1, 2, 3"):
         pipeline.revision_preview(sample_store, segment, 7)
+
+
+# --- comments ---------------------------------------------------------------------------------------------
+
+def test_a_segment_has_a_comment_thread_oldest_first(sample_store):
+    first, second, _ = (row.segment.id for row in pipeline.open_document(sample_store, "doc-sample").rows)
+    one = pipeline.add_comment(sample_store, first, author="li", text="  Is 管制物项 right here?  ")
+    pipeline.add_comment(sample_store, first, author="wang", text="Yes: Export Control Law, Art. 2.\nKeep it.")
+    assert [(c.segment_id, c.author, c.text) for c in pipeline.comments(sample_store, first)] == [
+        (first, "li", "Is 管制物项 right here?"), (first, "wang", "Yes: Export Control Law, Art. 2.\nKeep it.")]
+    assert one.id and one.created_at.startswith("20")
+    assert pipeline.comments(sample_store, second) == []
+
+
+@pytest.mark.parametrize(("author", "text", "message"), [
+    ("li", "   ", "the comment is empty; type what you want to say"),
+    ("", "a note", "no author given for the comment"),
+    ("li", "bad\x00byte", "control character U\\+0000"),
+])
+def test_an_empty_comment_or_one_without_author_is_refused(sample_store, author, text, message):
+    segment = pipeline.open_document(sample_store, "doc-sample").rows[0].segment.id
+    with pytest.raises(InputError, match=message):
+        pipeline.add_comment(sample_store, segment, author=author, text=text)
+    assert pipeline.comments(sample_store, segment) == []

@@ -39,6 +39,7 @@ from workbench.segment import DEFAULT_SEGMENTER, segment_text
 from workbench.settings import Settings
 from workbench.store import REJECT_CATEGORIES as REJECT_CATEGORIES  # the screen's choices for a rejection
 from workbench.store import (
+    Comment,
     DocumentRecord,
     LinkRecord,
     NewDocument,
@@ -1021,6 +1022,21 @@ def has_document(store: Store, document_id: str) -> bool:
 def revisions(store: Store, segment_id: int) -> list:
     """The full review history of a segment, oldest first."""
     return store.revisions(segment_id)
+
+
+def add_comment(store: Store, segment_id: int, *, author: str, text: str) -> Comment:
+    """Add a comment to a segment's thread (kept for good, like the history); an empty one is refused."""
+    text = (text or "").replace("\r\n", "\n")
+    found = control_character(text)
+    if found is not None:
+        raise InputError(f"the comment contains the control character U+{ord(found[1]):04X} at position "
+                         f"{found[0] + 1}; delete it and add the comment again")
+    return store.add_comment(segment_id, author=author, text=text)
+
+
+def comments(store: Store, segment_id: int) -> list[Comment]:
+    """A segment's comment thread, oldest first."""
+    return store.comments(segment_id)
 
 
 # --- the post-editing screen: QA of the final, confirmations, readable numbers ---------------------
