@@ -25,81 +25,58 @@ from workbench.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# --- the UI's handlers -----------------------------------------------------------------------------
+# --- the review screen -------------------------------------------------------------------------------
 
 @pytest.fixture
 def ui(sample_store):
-    """The review app over the sample store, with the sample document open in a session."""
+    """The review screen's resources over the sample store, with the sample document open in a session."""
     from workbench.pipeline import Resources
     from workbench.settings import Settings
-    from workbench.ui.app import ReviewSession, build_app
+    from workbench.ui import screen
 
-    app = build_app(Resources(Settings.resolve(), sample_store, None))
-    opened = call(app, "open-document", "doc-sample", ReviewSession(), {})
-    return app, opened["State"]
-
-
-def handler(app, button_id: str):
-    """The function wired to the button with elem_id ``button_id``, and its output components."""
-    for fn in app.fns.values():
-        if any(app.blocks[block].elem_id == button_id for block, _ in fn.targets if block in app.blocks):
-            return fn.fn, fn.outputs
-    raise AssertionError(f"no handler for #{button_id}")
+    resources = Resources(Settings.resolve(), sample_store, None)
+    return resources, screen.open_document(resources, screen.ReviewSession(), "doc-sample")
 
 
-def call(app, button_id: str, *args) -> dict:
-    """Run the button's handler on this thread (so it uses this thread's store connection).
+def save_edit(ui, text: str):
+    from workbench.ui import screen
+    from workbench.users import Actor
 
-    Returns the updates by elem_id (by component type for those without one, like the session state).
-    """
-    fn, outputs = handler(app, button_id)
-    result = fn(*args)
-    return {getattr(component, "elem_id", None) or type(component).__name__: result[component]
-            for component in outputs if component in result}
-
-
-def save_edit(app, session, text: str) -> dict:
-    import gradio as gr
-
-    # The first argument is the request, from which the server takes the actor.
-    return call(app, "save", gr.Request(username="ana"), text, None, "", session, {})
+    resources, session = ui
+    return screen.act(resources, session, Actor("ana"), "edit", text).screen
 
 
 def test_ui_save_on_a_full_disk_shows_the_error_keeps_the_text_and_saves_nothing(ui, sample_store):
-    app, session = ui
     conn = sample_store.connection()
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
     long_edit = "很长的修改稿。" * 3000  # needs new pages the full file cannot have
-    shown = save_edit(app, session, long_edit)
-    assert "disk is full" in shown["status"] and "nothing was saved" in shown["status"]
-    assert "wb-msg-error" in shown["status"]
-    assert shown["final"] == long_edit  # the reviewer's text stays in the editor to save again later
+    shown = save_edit(ui, long_edit)
+    assert "disk is full" in shown.message and "nothing was saved" in shown.message
+    assert shown.message_kind == "error"
+    assert shown.final == long_edit  # the reviewer's text stays in the editor to save again later
     assert sample_store.count_revisions() == 0
 
 
 def test_ui_save_on_a_read_only_database_shows_the_error_and_saves_nothing(ui, sample_store):
-    app, session = ui
     sample_store.connection().execute("PRAGMA query_only = ON")
-    shown = save_edit(app, session, "中方将依法审批。")
-    assert "read-only" in shown["status"] and "make it writable" in shown["status"]
-    assert shown["final"] == "中方将依法审批。"
+    shown = save_edit(ui, "中方将依法审批。")
+    assert "read-only" in shown.message and "make it writable" in shown.message
+    assert shown.final == "中方将依法审批。"
     assert sample_store.count_revisions() == 0
     sample_store.connection().execute("PRAGMA query_only = OFF")
-    assert "Saved revision 1" in save_edit(app, session, "中方将依法审批。")["status"]  # fixed: saving works again
+    assert "Saved revision 1" in save_edit(ui, "中方将依法审批。").message  # fixed: saving works again
 
 
 def test_ui_processing_an_article_on_a_full_disk_stores_nothing(ui, sample_store):
-    import gradio as gr
+    from workbench.ui import screen
+    from workbench.users import Actor
 
-    from workbench.ui.app import ReviewSession
-
-    app, _ = ui
+    resources, _ = ui
     conn = sample_store.connection()
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
     article = " ".join(f"Exports of item {i} rose {i} percent in May." for i in range(400))
-    shown = call(app, "process", gr.Request(username="ana"), article, None, ReviewSession(), {}, gr.Request(),
-                 gr.Progress())
-    assert "disk is full" in shown["status"]
+    shown = screen.process_article(resources, screen.ReviewSession(), Actor("ana"), article).screen
+    assert "disk is full" in shown.message and shown.message_kind == "error"
     assert [d.id for d in sample_store.list_documents()] == ["doc-sample"]
     assert sample_store.connection().execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 3
 

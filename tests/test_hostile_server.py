@@ -23,11 +23,11 @@ PASSWORDS = {"alice": "alice-passw0rd", "bob": "bob-passw0rd", "tom": "tom-passw
 ROLES = {"alice": "admin", "bob": "reviewer", "tom": "translator"}
 MALLORY = "mallory"
 # Every endpoint the UI registers, by the elem_id of what triggers it: a new one must be sorted here.
-WRITES = {"save", "accept-mt", "use-official", "reject", "approve-next", "revert", "corpus-search-insert", "import",
-          "process", "export", "audit-csv"}
-READS = {"on_load", "open-document", "filter", "order", "segment-grid", "prev", "next", "page-prev", "page-next", "final",
-         "reviewer", "corpus-search-run", "corpus-search-query", "corpus-search-results", "cancel-process",
-         "audit-show", "restore_reviewer"}
+WRITES = {"save", "reject", "approve-next", "revert", "corpus-search-insert", "import", "process", "export",
+          "audit-csv", "add-term", "offer-apply", "comment", "replace", "deliverable"}
+READS = {"on_load", "open-document", "filter", "order", "jump-to-go", "prev", "next", "next-pending", "final",
+         "revisions", "offer-find", "find", "reviewer", "corpus-search-run", "corpus-search-query",
+         "corpus-search-results", "cancel-process", "audit-show", "restore_reviewer", "reading-show"}
 
 
 @pytest.fixture
@@ -95,12 +95,12 @@ def test_every_write_endpoint_stores_the_login_whatever_name_the_client_sends(st
     call("reviewer", MALLORY)  # typing another name into the reviewer box changes nothing
     call("open-document", "doc-sample", {"doc_id": "doc-sample", "reviewer": MALLORY})
     shown = {}
-    shown["save"] = call("save", "中方将依法审批。", None, MALLORY, {"reviewer": MALLORY})
-    shown["accept-mt"] = call("accept-mt", MALLORY, None, MALLORY, {})
-    shown["use-official"] = call("use-official", MALLORY, None, MALLORY, {})
-    shown["reject"] = call("reject", "中方将依法审批。", None, f"{MALLORY} says no", {})
-    shown["revert"] = call("revert", MALLORY, 1, MALLORY, {})  # back to revision 1
-    shown["approve-next"] = call("approve-next", "中方将依法审批出口申请。", None, MALLORY, {})
+    shown["save"] = call("save", "中方将依法审批。", None, MALLORY, None, {"reviewer": MALLORY})
+    shown["reject"] = call("reject", "中方将依法审批。", None, f"{MALLORY} says no", "accuracy", {})
+    shown["revert"] = call("revert", MALLORY, 1, MALLORY, None, {})  # back to revision 1
+    asked = call("approve-next", "中方将依法审批出口申请。", None, MALLORY, None, {})  # QA errors: asks first
+    assert "Approve anyway?" in str(asked[-1])
+    shown["approve-next"] = call("approve-next", "中方将依法审批出口申请。", None, MALLORY, None, {})
     call("corpus-search-run", "奉陪到底", "any", "", "")
     select_row(client, endpoint["corpus-search-results"], 0, "奉陪到底")
     shown["corpus-search-insert"] = call("corpus-search-insert", MALLORY, {})
@@ -123,8 +123,7 @@ def test_every_write_endpoint_stores_the_login_whatever_name_the_client_sends(st
         trail = store.audit_trail("doc-sample")
         processed = [d.id for d in store.list_documents() if d.id != "doc-sample"]
         processed_trail = store.audit_trail(processed[0])
-    assert history == [("alice", "edit"), ("alice", "accept_mt"), ("alice", "use_official"), ("alice", "reject"), ("alice", "revert"),
-                       ("alice", "approve")]
+    assert history == [("alice", "edit"), ("alice", "reject"), ("alice", "revert"), ("alice", "approve")]
     assert history_second == [("alice", "insert_official")]
     assert {(e.actor, e.action) for e in trail if e.segment is None} == {("alice", "import translations"),
                                                                          ("alice", "export")}
@@ -204,8 +203,8 @@ def test_each_role_is_refused_what_it_may_not_do_with_the_role_named(start_app, 
     endpoint = api_names(tom.config)
     tom.predict({}, api_name=f"/{endpoint['on_load']}")
     tom.predict("doc-sample", {}, api_name=f"/{endpoint['open-document']}")
-    edited = tom.predict("中方将依法审批。", None, "", {}, api_name=f"/{endpoint['save']}")
-    approved = tom.predict("中方将依法审批。", None, "", {}, api_name=f"/{endpoint['approve-next']}")
+    edited = tom.predict("中方将依法审批。", None, "", None, {}, api_name=f"/{endpoint['save']}")
+    approved = tom.predict("中方将依法审批。", None, "", None, {}, api_name=f"/{endpoint['approve-next']}")
     exported = tom.predict("jsonl", False, api_name=f"/{endpoint['export']}")
     assert "Saved revision 1" in edited[-1]
     assert ("tom is a translator; approving needs the reviewer role (an admin can grant it: workbench users "
@@ -224,7 +223,7 @@ def test_a_wrong_typed_parameter_is_one_line_not_a_python_error(start_app, users
     bob.predict({}, api_name=f"/{endpoint['on_load']}")
     bob.predict("doc-sample", {}, api_name=f"/{endpoint['open-document']}")
     with pytest.raises(AppError) as raised:
-        bob.predict("译文", None, "", "not an object", api_name=f"/{endpoint['save']}")
+        bob.predict("译文", None, "", None, "not an object", api_name=f"/{endpoint['save']}")
     message = str(raised.value)
     assert "parameter 'remembered' must be an object, not str" in message and "TypeError" not in message
 

@@ -1,8 +1,13 @@
 """The review workbench as a Gradio Blocks app: a thin shell over :mod:`workbench.pipeline`.
 
 Layout first, then handlers. The start tab takes an article (pasted or uploaded); the review
-tab shows a page of the segment grid and an editor for one segment at a time. Per-session
-state is a :class:`ReviewSession` in ``gr.State``; the reviewer's name and the open document
+tab is one screen — a compact segment list beside the current segment's English, MT,
+numbered suggestions, the final editor, its live QA and the approve button — with the
+glossary, history, comments and find-and-replace below it; the reading tab shows the whole
+article in Chinese and downloads it. What the screen shows is a
+:class:`~workbench.ui.screen.ReviewScreen` built by :mod:`workbench.ui.screen`; the handlers
+here only turn it into component updates. Per-session state is a :class:`ReviewSession` in
+``gr.State`` (with its own translation memory); the reviewer's name and the open document
 also live in the browser (``gr.BrowserState``), so a reload comes back to the same place.
 
 Who does something is decided by the server, never by the client: every handler is wired
@@ -14,46 +19,28 @@ box of this browser session). No handler takes a reviewer name from its inputs.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import threading
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
 
 from workbench import pipeline
-from workbench.errors import ConflictError, InputError, JobCancelledError, WorkbenchError
-from workbench.ui import render
+from workbench.errors import WorkbenchError
+from workbench.ui import render, screen
+from workbench.ui.screen import ReviewScreen, ReviewSession
 from workbench.ui.search_panel import build_search_panel
 from workbench.users import Actor, Directory
 
-PAGE_SIZE = 50
-GRID_HEADERS = ["#", "state", "English", "MT", "official Chinese", "final Chinese"]
-GRID_CELL_CHARS = 160  # long sentences are cut in the grid; the editor shows them whole
 IMPORT_SUFFIXES = (".jsonl", ".json")
 STAGE_LABELS = {"segment": "Segmenting", "translate": "Translating", "align": "Finding official wording",
                 "store": "Saving"}
-
-
-@dataclass
-class ReviewSession:
-    """What one browser tab is looking at."""
-
-    doc_id: str | None = None
-    filter: str = "all"
-    order: str = "document"
-    segment_ids: list[int] = field(default_factory=list)  # visible segments, in order, after the filter
-    index: int = 0
-    base_revision: int = 0  # the revision the editor was loaded from
-
-    @property
-    def segment_id(self) -> int | None:
-        """The segment in the editor, if any."""
-        return self.segment_ids[self.index] if self.segment_ids else None
+DELIVERABLE_FORMATS = (("Chinese text (.txt)", "txt"), ("Chinese Word document (.docx)", "docx"),
+                       ("bilingual table (.docx)", "bilingual"))
 
 
 def build_app(resources: pipeline.Resources, *, directory: Directory | None = None) -> gr.Blocks:
@@ -67,11 +54,12 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
         # reviewer's name (written only when it is typed, so a concurrent event cannot erase it).
         remembered = gr.BrowserState({"doc_id": None, "segment_id": None}, storage_key="workbench-review")
         remembered_name = gr.BrowserState("", storage_key="workbench-reviewer")
-        with gr.Row(equal_height=True):
-            gr.HTML("<h2 style='margin:0'>English → Chinese review workbench</h2>")
-            reviewer = gr.Textbox(label="Reviewer", placeholder="your name (recorded with every save)",
+        with gr.Row(equal_height=True, elem_id="topbar"):
+            gr.HTML("<div class='wb-app-title'>English → Chinese review workbench "
+                    "<span class='wb-keys'>press ? for the keys</span></div>")
+            reviewer = gr.Textbox(show_label=False, placeholder="your name (recorded with every save)",
                                   elem_id="reviewer", max_lines=1, interactive=not auth_enabled, scale=0,
-                                  min_width=220)
+                                  min_width=220, container=False)
         gr.HTML(_offline_banner(resources.translator_notice), visible=resources.translator is None,
                 elem_id="offline-banner")
         status = gr.HTML(elem_id="status")
@@ -93,48 +81,92 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
                     open_button = gr.Button("Open document", elem_id="open-document")
 
             with gr.Tab("Review", id="review"):
-                progress_html = gr.HTML(elem_id="doc-progress")
-                with gr.Row():
-                    filter_choice = gr.Radio(
-                        [("all", "all"), ("not yet reviewed", "unreviewed"), ("has official wording", "official"),
-                         ("has QA flags", "flagged")], value="all", label="Show", elem_id="filter", scale=3)
-                    order_choice = gr.Radio([("document order", "document"), ("riskiest first", "risk")],
-                                            value="document", label="Order", elem_id="order", scale=2)
-                    page_prev = gr.Button("◀ page", elem_id="page-prev", size="sm", scale=0, min_width=80)
-                    page_info = gr.HTML(elem_id="page-info")
-                    page_next = gr.Button("page ▶", elem_id="page-next", size="sm", scale=0, min_width=80)
-                grid = gr.Dataframe(headers=GRID_HEADERS, datatype="str", interactive=False, wrap=True,
-                                    max_height=360, column_widths=["4%", "9%", "27%", "20%", "20%", "20%"],
-                                    elem_id="segment-grid")
-                segment_header = gr.HTML(elem_id="segment-header")
+                with gr.Row(elem_id="review-bar", equal_height=True):
+                    progress_html = gr.HTML(elem_id="doc-progress")
+                    filter_choice = gr.Dropdown(
+                        [("show all", "all"), ("not yet reviewed", "unreviewed"), ("has official wording", "official"),
+                         ("has QA flags", "flagged")], value="all", show_label=False, elem_id="filter", scale=0,
+                        min_width=170, container=False)
+                    order_choice = gr.Dropdown([("document order", "document"), ("riskiest first", "risk")],
+                                               value="document", show_label=False, elem_id="order", scale=0,
+                                               min_width=150, container=False)
+                with gr.Row(elem_id="review-main"):
+                    with gr.Column(scale=2, min_width=300, elem_id="list-column"):
+                        segment_list = gr.HTML(elem_id="segment-list")
+                    with gr.Column(scale=5, elem_id="editor-column"):
+                        with gr.Row(equal_height=False):
+                            with gr.Column(scale=1, min_width=260):
+                                english = gr.HTML(elem_id="english")
+                                mt = gr.HTML(elem_id="mt")
+                            with gr.Column(scale=1, min_width=260):
+                                suggestions = gr.HTML(elem_id="suggestions")
+                        final = gr.Textbox(label="Final Chinese", lines=3, max_lines=8, elem_id="final")
+                        qa = gr.HTML(elem_id="qa")
+                        with gr.Row(elem_id="actions"):
+                            prev_button = gr.Button("◀", elem_id="prev", size="sm", min_width=40, scale=0)
+                            next_button = gr.Button("▶", elem_id="next", size="sm", min_width=40, scale=0)
+                            save = gr.Button("Save", elem_id="save", size="sm", min_width=70, scale=0)
+                            reject_category = gr.Dropdown(
+                                [(c, c) for c in pipeline.REJECT_CATEGORIES], value=None, show_label=False,
+                                elem_id="reject-category", container=False, min_width=120, scale=0,
+                                info=None)
+                            reject_reason = gr.Textbox(show_label=False, placeholder="reason for rejecting",
+                                                       max_lines=1, elem_id="reject-reason", container=False,
+                                                       min_width=140, scale=1)
+                            reject = gr.Button("Reject", elem_id="reject", variant="stop", size="sm", min_width=70,
+                                               scale=0)
+                            approve_next = gr.Button("Approve and next (Ctrl+Enter)", elem_id="approve-next",
+                                                     variant="primary", size="sm", min_width=200, scale=0)
+                # Hidden controls the keyboard script and the list's rows press.
+                jump_to = gr.Textbox(visible="hidden", elem_id="jump-to")
+                jump_go = gr.Button(visible="hidden", elem_id="jump-to-go")
+                pending_button = gr.Button(visible="hidden", elem_id="next-pending")
                 with gr.Row():
                     with gr.Column(scale=1):
-                        english = gr.Textbox(label="English", interactive=False, lines=3, elem_id="english")
-                        mt = gr.Textbox(label="Machine translation", interactive=False, lines=3, elem_id="mt")
-                        flags = gr.HTML(elem_id="qa-flags")
+                        gr.HTML('<div class="wb-section">Glossary of this sentence</div>')
+                        glossary = gr.HTML(elem_id="glossary")
+                        with gr.Row():
+                            term_en = gr.Textbox(label="English term (select it in the English)", max_lines=1,
+                                                 elem_id="term-en")
+                            term_zh = gr.Textbox(label="Chinese (select it in the final)", max_lines=1,
+                                                 elem_id="term-zh")
+                        add_term_button = gr.Button("Add term", elem_id="add-term", size="sm")
+                        gr.HTML('<div class="wb-section">Change a rendering everywhere in this document</div>')
+                        with gr.Row():
+                            offer_old = gr.Textbox(label="from", max_lines=1, elem_id="offer-old")
+                            offer_new = gr.Textbox(label="to", max_lines=1, elem_id="offer-new")
+                        offer_button = gr.Button("Find the segments", elem_id="offer-find", size="sm")
+                        offers = gr.HTML(elem_id="offers")
+                        apply_offers = gr.Button("Apply to those segments", elem_id="offer-apply", size="sm")
                     with gr.Column(scale=1):
-                        official = gr.HTML(label="Official Chinese", elem_id="official")
-                        memory = gr.HTML(elem_id="memory")
-                        final = gr.Textbox(label="Final Chinese (editable)", lines=3, elem_id="final")
-                        diff = gr.HTML(elem_id="diff")
-                with gr.Row():
-                    prev_button = gr.Button("◀ previous", elem_id="prev", min_width=100)
-                    accept_mt = gr.Button("Accept MT", elem_id="accept-mt", min_width=100)
-                    use_official = gr.Button("Use official wording", elem_id="use-official", min_width=100)
-                    save = gr.Button("Save edit", elem_id="save", min_width=100)
-                    reject = gr.Button("Reject", elem_id="reject", variant="stop", min_width=100)
-                    approve_next = gr.Button("Approve and next", elem_id="approve-next", variant="primary",
-                                             min_width=140)
-                    next_button = gr.Button("next ▶", elem_id="next", min_width=100)
-                reject_reason = gr.Textbox(label="Reason for rejecting (kept in the audit trail)", max_lines=1,
-                                           elem_id="reject-reason")
-                gr.HTML('<div class="wb-keys">Keys: Ctrl+Enter approve and next · Alt+Down next · Alt+Up previous</div>')
-                with gr.Row():
-                    revisions = gr.Dropdown(label="History", choices=[], elem_id="revisions", scale=3)
-                    revert = gr.Button("Revert to this revision", elem_id="revert", scale=1)
+                        gr.HTML('<div class="wb-section">History</div>')
+                        with gr.Row():
+                            revisions = gr.Dropdown(show_label=False, choices=[], elem_id="revisions", scale=3,
+                                                    container=False)
+                            revert = gr.Button("Revert to this revision", elem_id="revert", size="sm", scale=1)
+                        preview = gr.HTML(elem_id="preview")
+                        gr.HTML('<div class="wb-section">Comments</div>')
+                        comments = gr.HTML(elem_id="comments")
+                        with gr.Row():
+                            comment_text = gr.Textbox(show_label=False, placeholder="add a comment", max_lines=2,
+                                                      elem_id="comment-text", scale=3, container=False)
+                            comment_button = gr.Button("Comment", elem_id="comment", size="sm", scale=1)
+                with gr.Group(elem_id="find-replace"):
+                    gr.HTML('<div class="wb-section">Find and replace in the document\'s finals (Ctrl+H)</div>')
+                    with gr.Row():
+                        find_text = gr.Textbox(show_label=False, placeholder="find", max_lines=1, elem_id="find-text",
+                                               container=False)
+                        replace_text = gr.Textbox(show_label=False, placeholder="replace with", max_lines=1,
+                                                  elem_id="replace-text", container=False)
+                        find_regex = gr.Checkbox(label="regular expression", elem_id="find-regex", scale=0,
+                                                 min_width=170, container=False)
+                        find_button = gr.Button("Find", elem_id="find", size="sm", scale=0, min_width=70)
+                        replace_button = gr.Button("Replace all", elem_id="replace", size="sm", scale=0,
+                                                   min_width=110)
+                    found = gr.HTML(elem_id="found")
                 with gr.Accordion("Search the official corpus and insert a sentence with its citation", open=False):
                     search_panel = build_search_panel(resources.current_search_index)
-                with gr.Accordion("Download the reviewed segments", open=False), gr.Row():
+                with gr.Accordion("Export the reviewed segments (JSONL, TMX, XLIFF …)", open=False), gr.Row():
                     download_format = gr.Radio(list(pipeline.DOWNLOAD_FORMATS), value="jsonl", label="Format",
                                                elem_id="download-format")
                     approved_only = gr.Checkbox(value=True, label="approved segments only", elem_id="approved-only")
@@ -153,43 +185,72 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
                                                interactive=False, wrap=True, max_height=360, elem_id="audit-table")
                     audit_file = gr.File(label="Audit trail (CSV)", interactive=False, elem_id="audit-file")
 
-        handlers.screen = _Screen(session, remembered, progress_html, page_info, grid, segment_header, english, mt,
-                                  flags, official, memory, final, diff, revisions, status, reviewer, documents, store_info,
-                                  tabs)
-        screen = handlers.screen.review_outputs()
+            with gr.Tab("Reading view", id="reading"):
+                with gr.Row():
+                    reading_button = gr.Button("Show the article in Chinese", elem_id="reading-show", scale=0,
+                                               min_width=220)
+                    deliverable_format = gr.Radio(DELIVERABLE_FORMATS, value="docx", show_label=False,
+                                                  elem_id="deliverable-format", scale=2)
+                    deliverable_button = gr.Button("Download", elem_id="deliverable", scale=0, min_width=120)
+                deliverable_file = gr.File(label="Deliverable", interactive=False, elem_id="deliverable-file")
+                reading = gr.HTML(elem_id="reading")
+
+        handlers.screen = _Screen(session, remembered, progress_html, segment_list, english, mt, suggestions, final,
+                                  qa, revisions, preview, glossary, comments, offers, found, status, reviewer,
+                                  documents, store_info, tabs)
+        handlers.offer_new_box, handlers.comment_box = offer_new, comment_text
+        shown = handlers.screen.review_outputs()
 
         app.load(event(handlers.on_load), inputs=[remembered],
-                 outputs=[reviewer, documents, store_info, tabs, *screen]).then(
+                 outputs=[reviewer, documents, store_info, tabs, *shown]).then(
             event(handlers.restore_reviewer), inputs=[remembered_name], outputs=[reviewer])
         # One article at a time, so reviewers' saves keep their own workers; its owner can cancel it.
         processing = process.click(event(handlers.process), inputs=[source, upload, session, remembered],
-                                   outputs=[documents, store_info, tabs, *screen], concurrency_limit=1,
-                                   concurrency_id="process")
+                                   outputs=[documents, store_info, tabs, *shown], concurrency_limit=1,
+                                   concurrency_id="process", show_progress_on=[status])
         cancel_process.click(event(handlers.cancel_processing), outputs=[status], cancels=[processing],
                              concurrency_limit=None)
-        open_button.click(event(handlers.open), inputs=[documents, session, remembered], outputs=[tabs, *screen])
-        filter_choice.change(event(handlers.set_view), inputs=[filter_choice, order_choice, session, remembered],
-                             outputs=screen)
-        order_choice.change(event(handlers.set_view), inputs=[filter_choice, order_choice, session, remembered],
-                            outputs=screen)
-        grid.select(event(handlers.select_row), inputs=[session, remembered], outputs=screen)
-        for button, step in ((prev_button, -1), (next_button, 1), (page_prev, -PAGE_SIZE), (page_next, PAGE_SIZE)):
-            button.click(event(handlers.mover(step)), inputs=[session, remembered], outputs=screen)
-        for button, action, then_next in ((accept_mt, "accept_mt", False), (use_official, "use_official", False),
-                                         (save, "edit", False), (reject, "reject", False),
-                                         (approve_next, "approve", True), (revert, "revert", False)):
+        open_button.click(event(handlers.open), inputs=[documents, session, remembered], outputs=[tabs, *shown])
+        for choice in (filter_choice, order_choice):
+            choice.change(event(handlers.set_view), inputs=[filter_choice, order_choice, session, remembered],
+                          outputs=shown)
+        jump_go.click(event(handlers.jump), inputs=[jump_to, session, remembered], outputs=shown,
+                      show_progress="hidden")
+        for button, where in ((prev_button, "previous"), (next_button, "next"), (pending_button, "pending")):
+            button.click(event(handlers.mover(where)), inputs=[session, remembered], outputs=shown,
+                         show_progress="hidden")
+        for button, action, then_next in ((save, "edit", False), (reject, "reject", False),
+                                          (approve_next, "approve", True), (revert, "revert", False)):
             button.click(event(handlers.reviewer_action(action, then_next)),
-                         inputs=[final, revisions, reject_reason, session, remembered], outputs=screen)
-        final.input(event(handlers.live_diff), inputs=[final, session], outputs=[diff])
+                         inputs=[final, revisions, reject_reason, reject_category, session, remembered],
+                         outputs=shown, show_progress="hidden")
+        final.input(event(handlers.live_qa), inputs=[final, session], outputs=[qa], trigger_mode="always_last",
+                    show_progress="hidden")
+        revisions.input(event(handlers.preview), inputs=[revisions, final, session], outputs=[preview],
+                        show_progress="hidden")
+        add_term_button.click(event(handlers.add_term), inputs=[term_en, term_zh, final, session, remembered],
+                              outputs=[*shown, offer_new])
+        offer_button.click(event(handlers.find_offers), inputs=[offer_old, offer_new, final, session, remembered],
+                           outputs=shown)
+        apply_offers.click(event(handlers.apply_offers), inputs=[session, remembered], outputs=shown)
+        comment_button.click(event(handlers.comment), inputs=[comment_text, final, session, remembered],
+                             outputs=[*shown, comment_text])
+        find_button.click(event(handlers.find), inputs=[find_text, find_regex, final, session, remembered],
+                          outputs=shown)
+        replace_button.click(event(handlers.replace), inputs=[find_text, replace_text, find_regex, session, remembered],
+                             outputs=shown)
         reviewer.change(event(handlers.remember_reviewer), inputs=[reviewer], outputs=[remembered_name],
                         concurrency_limit=None)
         search_panel.insert_button.click(event(handlers.insert_official),
-                                         inputs=[search_panel.selected, final, session, remembered], outputs=screen)
+                                         inputs=[search_panel.selected, final, session, remembered], outputs=shown)
         download_button.click(event(handlers.export), inputs=[download_format, approved_only, session],
                               outputs=[download_file, status])
-        import_button.click(event(handlers.import_jsonl), inputs=[import_file, session, remembered], outputs=screen)
+        import_button.click(event(handlers.import_jsonl), inputs=[import_file, session, remembered], outputs=shown)
         audit_button.click(event(handlers.audit_table), inputs=[session], outputs=[audit_table, status])
         audit_csv_button.click(event(handlers.audit_csv), inputs=[session], outputs=[audit_file, status])
+        reading_button.click(event(handlers.reading_view), inputs=[session], outputs=[reading, status])
+        deliverable_button.click(event(handlers.deliverable), inputs=[deliverable_format, session],
+                                 outputs=[deliverable_file, status])
     return app
 
 
@@ -201,22 +262,23 @@ def _offline_banner(reason: str | None) -> str:
 
 @dataclass(frozen=True)
 class _Screen:
-    """The components handlers update, by name."""
+    """The components a :class:`~workbench.ui.screen.ReviewScreen` is shown in, by name."""
 
     session: gr.State
     remembered: gr.BrowserState
     progress: gr.HTML
-    page: gr.HTML
-    grid: gr.Dataframe
-    header: gr.HTML
-    english: gr.Textbox
-    mt: gr.Textbox
-    flags: gr.HTML
-    official: gr.HTML
-    memory: gr.HTML
+    segment_list: gr.HTML
+    english: gr.HTML
+    mt: gr.HTML
+    suggestions: gr.HTML
     final: gr.Textbox
-    diff: gr.HTML
+    qa: gr.HTML
     revisions: gr.Dropdown
+    preview: gr.HTML
+    glossary: gr.HTML
+    comments: gr.HTML
+    offers: gr.HTML
+    found: gr.HTML
     status: gr.HTML
     reviewer: gr.Textbox
     documents: gr.Dropdown
@@ -225,21 +287,40 @@ class _Screen:
 
     def review_outputs(self) -> list:
         """The components every review handler may update."""
-        return [self.session, self.remembered, self.progress, self.page, self.grid, self.header, self.english,
-                self.mt, self.flags, self.official, self.memory, self.final, self.diff, self.revisions, self.status]
+        return [self.session, self.remembered, self.progress, self.segment_list, self.english, self.mt,
+                self.suggestions, self.final, self.qa, self.revisions, self.preview, self.glossary, self.comments,
+                self.offers, self.found, self.status]
+
+    def updates(self, session: ReviewSession, view: ReviewScreen, remembered: dict | None) -> dict:
+        """``view`` as Gradio updates of these components (the adapter: no logic, only placement)."""
+        remembered = {**(remembered or {}), "doc_id": session.doc_id, "segment_id": view.segment_id}
+        return {
+            self.session: session, self.remembered: remembered,
+            self.status: render.message(view.message_kind, view.message),
+            self.progress: render.screen_progress(view) if view.doc_id else "",
+            self.segment_list: render.segment_list(view) if view.doc_id else "",
+            self.english: render.english_panel(view), self.mt: render.mt_panel(view),
+            self.suggestions: render.suggestions_panel(view), self.final: view.final, self.qa: render.qa_panel(view),
+            self.revisions: gr.Dropdown(choices=[(h.label, h.number) for h in view.history],
+                                        value=view.history[0].number if view.history else None),
+            self.preview: render.preview_panel(view), self.glossary: render.glossary_panel(view),
+            self.comments: render.comments_panel(view), self.offers: render.offers_panel(view),
+            self.found: render.found_panel(view),
+        }
 
 
 class _Handlers:
-    """Event handlers; each returns ``{component: update}`` for the review screen."""
+    """Event handlers: each calls :mod:`workbench.ui.screen` and returns its screen as ``{component: update}``."""
 
     def __init__(self, resources: pipeline.Resources, directory: Directory | None = None):
         self.res = resources
         self.directory = directory
         self.screen: _Screen | None = None  # set once the layout exists
-        self.memory = None  # the translation memory, rebuilt whenever a document is opened
         self._typed_names: dict[str, str] = {}  # browser session → typed reviewer name (no logins only)
         self._stops: dict[str, threading.Event] = {}  # browser session → its running job's stop flag
         self._lock = threading.Lock()
+        self.offer_new_box = None  # set once the layout exists
+        self.comment_box = None
 
     # --- identity and parameters, decided here for every handler --------------------------------------
 
@@ -291,70 +372,15 @@ class _Handlers:
         call.__name__ = call.__qualname__ = getattr(handler, "__name__", "handler")
         return call
 
-    # --- rendering ------------------------------------------------------------------------------------
+    # --- showing a screen -----------------------------------------------------------------------------
 
-    def _render(self, session: ReviewSession, remembered: dict, note: str = "", kind: str = "ok",
-                keep_final: str | None = None) -> dict:
-        (session_c, remembered_c, progress_c, page_c, grid_c, header_c, english_c, mt_c, flags_c, official_c,
-         memory_c, final_c, diff_c, revisions_c, status_c) = self.screen.review_outputs()
-        remembered = {**(remembered or {}), "doc_id": session.doc_id, "segment_id": session.segment_id}
-        out = {session_c: session, remembered_c: remembered, status_c: render.message(kind, note)}
-        if session.doc_id is None:
-            return out
-        view = pipeline.open_document(self.res.store, session.doc_id)
-        by_id = {row.segment.id: row for row in view.rows}
-        visible = [by_id[i] for i in session.segment_ids]
-        page = session.index // PAGE_SIZE
-        rows = visible[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-        pages = max(1, -(-len(visible) // PAGE_SIZE))
-        out.update({
-            progress_c: render.progress_bar(view),
-            page_c: f"<div>page {page + 1} of {pages} · {len(visible)} segment(s) shown</div>",
-            grid_c: [[str(r.segment.position + 1), render.STATE_LABELS[r.review.state], _cut(r.segment.text),
-                      _cut(r.mt.text if r.mt else ""), _cut(r.official.text if r.official else ""),
-                      _cut(r.review.text)] for r in rows],
-        })
-        if not visible:
-            out.update({header_c: "<div>No segment matches this filter.</div>", english_c: "", mt_c: "",
-                        flags_c: "", official_c: "", memory_c: "", final_c: "", diff_c: "",
-                        revisions_c: gr.Dropdown(choices=[], value=None)})
-            return out
-        row = visible[session.index]
-        session.base_revision = row.review.revision
-        matches = pipeline.memory_matches(self.memory, row)
-        draft, origin = pipeline.suggested_draft(row, matches)
-        final_text = draft if keep_final is None else keep_final
-        mt_label = "Machine translation"
-        if row.mt is not None:
-            score = f", score {row.mt.score:.2f}" if row.mt.score is not None else ""
-            mt_label = f"Machine translation ({row.mt.origin}: {row.mt.model or 'unknown model'}{score})"
-        history = pipeline.revisions(self.res.store, row.segment.id)
-        risk = pipeline.segment_risk(row)
-        out.update({
-            header_c: (f"<div><b>Segment {row.segment.position + 1} of {len(view.rows)}</b> "
-                       f"({session.index + 1} of {len(visible)} shown) · {render.state_badge(row)}"
-                       f"{render.risk_line(risk)}</div>"),
-            english_c: row.segment.text,
-            mt_c: gr.Textbox(value=row.mt.text if row.mt else "", label=mt_label),
-            flags_c: render.flags_line(row),
-            official_c: render.official_panel(row, self.res.corpus),
-            memory_c: render.memory_panel(matches, origin),
-            final_c: final_text,
-            diff_c: render.diffs(row, final_text),
-            revisions_c: gr.Dropdown(
-                choices=[(f"r{h.number} · {h.state} · {h.reviewer} · {h.action} · {h.created_at[:19]} · "
-                          f"{_cut(h.text, 40)}", h.number) for h in reversed(history)],
-                value=history[-1].number if history else None),
-        })
-        return out
+    def _show(self, session: ReviewSession, remembered: dict | None, message: str = "", kind: str = "ok",
+              **options) -> dict:
+        return self.screen.updates(session, screen.review_screen(self.res, session, message=message, kind=kind,
+                                                                 **options), remembered)
 
-    def _open(self, doc_id: str, session: ReviewSession, segment_id: int | None = None) -> ReviewSession:
-        self.memory = pipeline.load_memory(self.res.store)
-        view = pipeline.open_document(self.res.store, doc_id)
-        rows = pipeline.order_rows(pipeline.filter_rows(view.rows, session.filter), session.order)
-        ids = [r.segment.id for r in rows]
-        index = ids.index(segment_id) if segment_id in ids else 0
-        return dataclasses.replace(session, doc_id=doc_id, segment_ids=ids, index=index)
+    def _outcome(self, outcome: screen.Outcome, remembered: dict | None) -> dict:
+        return self.screen.updates(outcome.session, outcome.screen, remembered)
 
     # --- events ---------------------------------------------------------------------------------------
 
@@ -367,9 +393,9 @@ class _Handlers:
         # A link with ?doc=ID opens that document; otherwise the one this browser had open.
         doc_id = request.query_params.get("doc") or remembered.get("doc_id")
         if doc_id and pipeline.has_document(self.res.store, doc_id):
-            session = self._open(doc_id, session, remembered.get("segment_id"))
+            session = screen.open_document(self.res, session, doc_id, remembered.get("segment_id"))
             out[self.screen.tabs] = gr.Tabs(selected="review")
-        out.update(self._render(session, remembered))
+        out.update(self._show(session, remembered))
         return out
 
     def process(self, actor: Actor, text: str, upload: str | None, session: ReviewSession, remembered: dict,
@@ -387,28 +413,20 @@ class _Handlers:
         with self._lock:
             self._stops[key] = stop
         try:
-            actor.require("process")
             article = pipeline.read_upload(upload) if upload else text
-            self.res.refresh_corpus()
-            doc_id = pipeline.process_article(article, store=self.res.store, translator=self.res.translator,
-                                              corpus=self.res.corpus, progress=report,
-                                              termbase=self.res.termbase(), should_stop=stop.is_set,
-                                              max_segments=self.res.settings.max_segments,
-                                              max_segment_chars=self.res.settings.max_segment_chars,
-                                              actor=actor.name or "anonymous")
-        except JobCancelledError as err:
-            return self._render(session, remembered, str(err), "warn")
+            outcome = screen.process_article(self.res, session, actor, article, progress=report,
+                                             should_stop=stop.is_set)
         except WorkbenchError as err:
-            return self._render(session, remembered, str(err), "error")
+            return self._show(session, remembered, str(err), "error")
         finally:
             with self._lock:
                 if self._stops.get(key) is stop:
                     del self._stops[key]
-        session = self._open(doc_id, dataclasses.replace(session, filter="all"))
-        count = len(session.segment_ids)
-        note = f"{count} segment{'' if count == 1 else 's'} ready for review."
-        return {**self._documents_update(doc_id), self.screen.tabs: gr.Tabs(selected="review"),
-                **self._render(session, remembered, note)}
+        out = self._outcome(outcome, remembered)
+        if outcome.session.doc_id is None or outcome.screen.message_kind != "ok":
+            return out
+        return {**self._documents_update(outcome.session.doc_id), self.screen.tabs: gr.Tabs(selected="review"),
+                **out}
 
     def cancel_processing(self, request: gr.Request) -> str:
         """Stop this browser session's running article (only its own: the session is the owner)."""
@@ -422,46 +440,41 @@ class _Handlers:
     def open(self, doc_id: str | None, session: ReviewSession, remembered: dict) -> dict:
         """Open the document chosen in the list."""
         if not doc_id:
-            return self._render(session, remembered, "Choose a document from the list first.", "warn")
+            return self._show(session, remembered, "Choose a document from the list first.", "warn")
         try:
-            session = self._open(doc_id, session)
+            session = screen.open_document(self.res, session, doc_id)
         except WorkbenchError as err:
-            return self._render(session, remembered, str(err), "error")
-        return {self.screen.tabs: gr.Tabs(selected="review"), **self._render(session, remembered)}
+            return self._show(session, remembered, str(err), "error")
+        return {self.screen.tabs: gr.Tabs(selected="review"), **self._show(session, remembered)}
 
     def set_view(self, kind: str, order: str, session: ReviewSession, remembered: dict) -> dict:
         """Show only the segments matching the filter, in the chosen order."""
-        session = dataclasses.replace(session, filter=kind, order=order)
-        if session.doc_id is None:
-            return self._render(session, remembered)
-        return self._render(self._open(session.doc_id, session, session.segment_id), remembered)
+        try:
+            session = screen.set_view(self.res, session, kind, order)
+        except WorkbenchError as err:
+            return self._show(session, remembered, str(err), "warn")
+        return self._show(session, remembered)
 
-    def select_row(self, session: ReviewSession, remembered: dict, event: gr.SelectData) -> dict:
-        """Load the clicked grid row into the editor."""
-        page = session.index // PAGE_SIZE
-        index = page * PAGE_SIZE + int(event.index[0])
-        if 0 <= index < len(session.segment_ids):
-            session = dataclasses.replace(session, index=index)
-        return self._render(session, remembered)
+    def jump(self, segment_id: str, session: ReviewSession, remembered: dict) -> dict:
+        """Load the segment whose row was clicked in the list."""
+        if segment_id.strip().isdigit():
+            session = screen.jump(session, int(segment_id))
+        return self._show(session, remembered)
 
-    def mover(self, step: int):
-        """A handler that moves ``step`` segments (a page when ``step`` is the page size)."""
+    def mover(self, where: str):
+        """A handler that moves to the next, previous or next pending segment."""
         def move(session: ReviewSession, remembered: dict) -> dict:
-            if session.segment_ids:
-                target = min(max(session.index + step, 0), len(session.segment_ids) - 1)
-                if abs(step) == PAGE_SIZE:
-                    target = target // PAGE_SIZE * PAGE_SIZE
-                session = dataclasses.replace(session, index=target)
-            return self._render(session, remembered)
+            return self._show(screen.move(self.res, session, where), remembered)
+        move.__name__ = f"move_{where}"
         return move
 
     def reviewer_action(self, action: str, then_next: bool):
         """A handler that applies a review action to the segment in the editor, as the request's actor."""
-        def act(actor: Actor, final: str, revision: int | None, reason: str, session: ReviewSession,
-                remembered: dict) -> dict:
-            text = final if action in ("edit", "approve", "reject") else None
-            return self._apply(actor, action, session, remembered, final, text=text, revision=revision,
-                               reason=reason if action == "reject" else None, then_next=then_next)
+        def act(actor: Actor, final: str, revision: int | None, reason: str, category: str | None,
+                session: ReviewSession, remembered: dict) -> dict:
+            return self._outcome(screen.act(self.res, session, actor, action, final, revision=revision,
+                                            reason=reason, category=category or "", then_next=then_next),
+                                 remembered)
         act.__name__ = action
         return act
 
@@ -469,41 +482,71 @@ class _Handlers:
                         remembered: dict) -> dict:
         """Save a sentence found by corpus search as the final Chinese, with its citation."""
         if not isinstance(selected, dict) or "text" not in selected:
-            return self._render(session, remembered, "Pick a sentence from the search results first.", "warn")
-        return self._apply(actor, "insert_official", session, remembered, final, text=str(selected["text"]),
-                           citation=selected.get("citation"))
+            return self._show(session, remembered, "Pick a sentence from the search results first.", "warn",
+                              final=final)
+        return self._outcome(screen.act(self.res, session, actor, "insert_official", final,
+                                        text=str(selected["text"]), citation=selected.get("citation")), remembered)
 
-    def _apply(self, actor: Actor, action: str, session: ReviewSession, remembered: dict, final: str, *,
-               text: str | None = None, revision: int | None = None, citation: dict | None = None,
-               reason: str | None = None, then_next: bool = False) -> dict:
-        if session.segment_id is None:
-            return self._render(session, remembered, "Open a document first.", "warn")
-        try:
-            actor.require(action)
-            review = pipeline.save_review(
-                self.res.store, session.segment_id, action=action, reviewer=actor.name,
-                base_revision=session.base_revision, text=text, revision=revision, citation=citation,
-                reason=reason)
-        except ConflictError as err:
-            # Keep the reviewer's own text in the editor; the message shows the other version.
-            # The editor is now based on their revision, so saving again is a deliberate choice.
-            note = (f"{err}. Your text is still in the editor: save again to replace theirs "
-                    "(theirs stays in the history).")
-            return self._render(session, remembered, note, "error", keep_final=final)
-        except InputError as err:
-            return self._render(session, remembered, str(err), "warn", keep_final=final)
-        except WorkbenchError as err:
-            return self._render(session, remembered, str(err), "error", keep_final=final)
-        note = f"Saved revision {review.revision} ({review.state})."
-        if then_next and session.index + 1 < len(session.segment_ids):
-            session = dataclasses.replace(session, index=session.index + 1)
-        return self._render(session, remembered, note)
+    def live_qa(self, final: str, session: ReviewSession) -> str:
+        """QA and risk of the final as the reviewer types."""
+        return render.qa_panel(screen.review_screen(self.res, session, final=final or ""))
 
-    def live_diff(self, final: str, session: ReviewSession) -> str:
-        """Refresh the diffs while the reviewer types."""
-        if session.segment_id is None:
+    def preview(self, revision: int | None, final: str, session: ReviewSession) -> str:
+        """The picked revision with its diff against the current final."""
+        if revision is None:
             return ""
-        return render.diffs(pipeline.open_segment(self.res.store, session.segment_id), final or "")
+        return render.preview_panel(screen.review_screen(self.res, session, final=final, preview=revision))
+
+    def add_term(self, actor: Actor, en: str, zh: str, final: str, session: ReviewSession, remembered: dict) -> dict:
+        """Add a user term from the English selection; its Chinese becomes the rendering to propagate."""
+        return {**self._outcome(screen.add_term(self.res, session, actor, en, zh, final), remembered),
+                self.offer_new_box: zh}
+
+    def find_offers(self, old: str, new: str, final: str, session: ReviewSession, remembered: dict) -> dict:
+        """The document's other segments where ``old`` would become ``new``."""
+        try:
+            session = screen.propose_term_change(self.res, session, old, new)
+        except WorkbenchError as err:
+            return self._show(session, remembered, str(err), "warn", final=final)
+        return self._show(session, remembered, f"{len(session.offers)} segment(s) use {old}.", final=final)
+
+    def apply_offers(self, actor: Actor, session: ReviewSession, remembered: dict) -> dict:
+        """Apply the offered term change, each segment a new revision."""
+        return self._outcome(screen.apply_offers(self.res, session, actor), remembered)
+
+    def comment(self, actor: Actor, text: str, final: str, session: ReviewSession, remembered: dict) -> dict:
+        """Add a comment to the segment's thread."""
+        out = self._outcome(screen.comment(self.res, session, actor, text, final), remembered)
+        return {**out, self.comment_box: ""}
+
+    def find(self, needle: str, regex: bool, final: str, session: ReviewSession, remembered: dict) -> dict:
+        """Show the document's finals holding ``needle``."""
+        return self._outcome(screen.find(self.res, session, needle, final, regex=regex), remembered)
+
+    def replace(self, actor: Actor, needle: str, replacement: str, regex: bool, session: ReviewSession,
+                remembered: dict) -> dict:
+        """Replace ``needle`` in every final of the document."""
+        return self._outcome(screen.replace(self.res, session, actor, needle, replacement, regex=regex), remembered)
+
+    def reading_view(self, session: ReviewSession):
+        """The whole article in Chinese: finals where approved, marked where not."""
+        if session.doc_id is None or not hasattr(pipeline, "reading_view"):
+            return "", render.message("warn", "Open a document first.")
+        return render.reading_view(pipeline.reading_view(self.res.store, session.doc_id)), ""
+
+    def deliverable(self, actor: Actor, fmt: str, session: ReviewSession):
+        """The translated article as a file to download (.txt, .docx or a bilingual table)."""
+        if session.doc_id is None or not hasattr(pipeline, "export_deliverable"):
+            return None, render.message("warn", "Open a document first.")
+        try:
+            actor.require("export")
+            path = pipeline.export_deliverable(self.res.store, session.doc_id, fmt,
+                                               output_dir=self.res.settings.output_dir)
+            pipeline.record_event(self.res.store, actor.name or "anonymous", "export", session.doc_id,
+                                  {"format": fmt, "file": path.name})
+        except WorkbenchError as err:
+            return None, render.message("warn", str(err))
+        return str(path), render.message("ok", f"{path.name} is ready to download.")
 
     def restore_reviewer(self, remembered_name: str, request: gr.Request):
         """The name this browser's reviewer typed last time (unless a login name rules)."""
@@ -535,10 +578,10 @@ class _Handlers:
     def import_jsonl(self, actor: Actor, path: str | None, session: ReviewSession, remembered: dict) -> dict:
         """Attach batch translations from a JSONL file to the open document."""
         if session.doc_id is None or not path:
-            return self._render(session, remembered, "Open a document and choose a JSONL file first.", "warn")
+            return self._show(session, remembered, "Open a document and choose a JSONL file first.", "warn")
         file = Path(path)
         if file.suffix.lower() not in IMPORT_SUFFIXES or file.stat().st_size > pipeline.MAX_UPLOAD_BYTES:
-            return self._render(session, remembered, f"{file.name}: upload a .jsonl file under "
+            return self._show(session, remembered, f"{file.name}: upload a .jsonl file under "
                                 f"{pipeline.MAX_UPLOAD_BYTES // 1_000_000} MB", "error")
         try:
             actor.require("import")
@@ -547,8 +590,8 @@ class _Handlers:
             pipeline.record_event(self.res.store, actor.name or "anonymous", "import translations",
                                   session.doc_id, {"file": file.name, "imported": imported, "unmatched": unmatched})
         except WorkbenchError as err:
-            return self._render(session, remembered, str(err), "error")
-        return self._render(session, remembered, f"Imported {imported} translation(s); {unmatched} line(s) "
+            return self._show(session, remembered, str(err), "error")
+        return self._show(session, remembered, f"Imported {imported} translation(s); {unmatched} line(s) "
                             "matched no sentence of this document.")
 
     def audit_table(self, session: ReviewSession):
@@ -602,6 +645,3 @@ def _coerce(name: str, value: object, hint: object) -> object:
     raise gr.Error(f"parameter '{name}' must be {_TYPE_WORDS[kinds[0]]}, not {type(value).__name__}; "
                    "send it as the API page describes")
 
-
-def _cut(value: str, limit: int = GRID_CELL_CHARS) -> str:
-    return value if len(value) <= limit else value[:limit - 1] + "…"

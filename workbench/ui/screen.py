@@ -1,0 +1,567 @@
+"""The review screen as a pure view model: what one reviewer sees, and every action they take.
+
+:func:`review_screen` builds a :class:`ReviewScreen` — plain strings and rows — from the
+pipeline's values for the segment a :class:`ReviewSession` points at; the actions below
+(open, move, save, approve, reject, comment, add a term, propagate it, find and replace,
+preview and revert a revision) call the pipeline and return the next session and screen.
+Nothing here imports Gradio: :mod:`workbench.ui.app` only turns a screen into component
+updates, so every handler is tested by calling these functions.
+
+Each session keeps its own translation memory (loaded when it opens a document): reviewers
+in two browsers never share one object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from workbench import pipeline
+from workbench.align.beads import Evidence
+from workbench.errors import ConflictError, InputError, JobCancelledError, WorkbenchError
+from workbench.tm import correction_from_edit
+
+LIST_WINDOW = 24  # segment-list rows shown around the current one
+LIST_CELL_CHARS = 90
+MAX_SUGGESTIONS = 9  # Ctrl+1 … Ctrl+9
+STATE_WORDS = {"new": "not reviewed", "edited": "edited", "approved": "approved", "rejected": "rejected"}
+MOVES = ("next", "previous", "pending")
+
+
+def _backend(name: str):
+    """A review back-end function of the pipeline, or None while it has not been built."""
+    return getattr(pipeline, name, None)
+
+
+@dataclass
+class ReviewSession:
+    """What one browser tab is looking at (kept in ``gr.State``: one per browser session)."""
+
+    doc_id: str | None = None
+    filter: str = "all"
+    order: str = "document"
+    segment_ids: list[int] = field(default_factory=list)  # visible segments, in order, after the filter
+    index: int = 0
+    base_revision: int = 0  # the revision the editor was loaded from
+    memory: object | None = None  # this session's translation memory
+    pending: tuple[str, ...] = ()  # problems the reviewer is asked to confirm before approving
+    offers: tuple = ()  # term-propagation offers waiting for the reviewer's yes
+    offer_words: tuple[str, str] = ("", "")  # (old, new) of those offers
+
+    @property
+    def segment_id(self) -> int | None:
+        """The segment in the editor, if any."""
+        return self.segment_ids[self.index] if self.segment_ids else None
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One line of the compact segment list."""
+
+    segment_id: int
+    number: int  # position in the document, from 1
+    state: str
+    state_word: str
+    risk_word: str
+    english: str
+    final: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Something the reviewer can insert with Ctrl+N: official wording, a memory match, a term, the MT."""
+
+    number: int
+    kind: str  # official | memory | term | mt
+    text: str
+    label: str
+    detail: str = ""
+    span: tuple[int, int] | None = None  # the English characters an official clause covers
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One revision in the history list."""
+
+    number: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A revision picked in the history: its full text, who and when, and a diff to the current final."""
+
+    number: int
+    text: str
+    reviewer: str
+    created_at: str
+    action: str
+    state: str
+    reason: str
+    diff: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class CommentLine:
+    """One comment of the segment's thread."""
+
+    author: str
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """A find-and-replace hit in one segment's final."""
+
+    segment_id: int
+    number: int
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class ReviewScreen:
+    """Everything the review screen shows, as strings and rows built from the pipeline."""
+
+    message: str = ""
+    message_kind: str = "ok"  # ok | warn | error
+    doc_id: str | None = None
+    title: str = ""
+    approved: int = 0
+    reviewed: int = 0
+    total: int = 0
+    rows: tuple[ListRow, ...] = ()
+    list_words: str = ""
+    segment_id: int | None = None
+    header: str = ""
+    state: str = ""
+    english: str = ""
+    term_spans: tuple[tuple[int, int], ...] = ()
+    mt: str = ""
+    mt_words: str = ""
+    mt_tooltip: str = ""
+    suggestions: tuple[Suggestion, ...] = ()
+    final: str = ""
+    base_revision: int = 0
+    qa_lines: tuple[str, ...] = ()
+    risk_words: str = ""
+    confirm: tuple[str, ...] = ()
+    terms: tuple = ()  # the glossary terms of the English (pipeline.segment_terms' TermHit)
+    comments: tuple[CommentLine, ...] = ()
+    history: tuple[HistoryRow, ...] = ()
+    preview: Preview | None = None
+    offers: tuple[str, ...] = ()  # one line per segment a term change would be applied to
+    found: tuple[Found, ...] = ()
+
+    @property
+    def has_segment(self) -> bool:
+        """Whether a segment is in the editor."""
+        return self.segment_id is not None
+
+
+# --- building the screen ----------------------------------------------------------------------------
+
+def review_screen(resources: pipeline.Resources, session: ReviewSession, *, final: str | None = None,
+                  message: str = "", kind: str = "ok", preview: int | None = None,
+                  found: Sequence[Found] = ()) -> ReviewScreen:
+    """The screen for ``session``: its document, list window and current segment.
+
+    ``final`` keeps the reviewer's own text in the editor (after a refused save, or while
+    asking to confirm); ``preview`` is a revision picked in the history.
+    """
+    base = ReviewScreen(message=message, message_kind=kind, found=tuple(found))
+    if session.doc_id is None:
+        return base
+    view = pipeline.open_document(resources.store, session.doc_id)
+    by_id = {row.segment.id: row for row in view.rows}
+    visible = [by_id[i] for i in session.segment_ids if i in by_id]
+    reviewed = sum(row.review.state != "new" for row in view.rows)
+    base = dataclasses.replace(base, doc_id=session.doc_id, title=view.document.title, approved=view.approved,
+                               reviewed=reviewed, total=len(view.rows))
+    if not visible:
+        return dataclasses.replace(base, list_words="No segment matches this filter.")
+    index = min(session.index, len(visible) - 1)
+    start = max(0, min(index - LIST_WINDOW // 3, len(visible) - LIST_WINDOW))
+    window = visible[start:start + LIST_WINDOW]
+    rows = tuple(_list_row(row, current=row.segment.id == visible[index].segment.id) for row in window)
+    list_words = (f"{start + 1}–{start + len(window)} of {len(visible)} shown"
+                  + ("" if len(visible) == len(view.rows) else f" ({len(view.rows)} in the document)"))
+    row = visible[index]
+    session.base_revision = row.review.revision
+    matches = pipeline.memory_matches(session.memory, row)
+    draft, _origin = pipeline.suggested_draft(row, matches)
+    final_text = draft if final is None else final
+    terms = _terms(resources, row.segment.text)
+    history = pipeline.revisions(resources.store, row.segment.id)
+    qa_lines, risk_words = _qa(resources, row, final_text)
+    mt_words, mt_tooltip = _confidence(row)
+    return dataclasses.replace(
+        base, rows=rows, list_words=list_words, segment_id=row.segment.id,
+        header=(f"Segment {row.segment.position + 1} of {len(view.rows)}"
+                + ("" if len(visible) == len(view.rows) else f" ({index + 1} of {len(visible)} shown)")),
+        state=row.review.state, english=row.segment.text,
+        term_spans=tuple((t.start, t.end) for t in terms), mt=row.mt.text if row.mt else "",
+        mt_words=mt_words, mt_tooltip=mt_tooltip, suggestions=_suggestions(row, matches, terms, resources),
+        final=final_text, base_revision=row.review.revision, qa_lines=qa_lines, risk_words=risk_words,
+        confirm=session.pending, terms=terms, comments=_comments(resources, row.segment.id),
+        history=tuple(HistoryRow(h.number, _history_label(h)) for h in reversed(history)),
+        preview=_preview(resources, row.segment.id, preview, history, row.review.text) if preview else None,
+        offers=tuple(f"#{_position(by_id, o.segment_id)}: {o.text} → {o.proposed}" for o in session.offers))
+
+
+def _list_row(row: pipeline.SegmentView, *, current: bool) -> ListRow:
+    risk = pipeline.segment_risk(row)
+    risk_word = "" if risk is None else ("high" if risk.score >= 0.6 else "medium" if risk.score >= 0.3 else "low")
+    return ListRow(row.segment.id, row.segment.position + 1, row.review.state, STATE_WORDS[row.review.state],
+                   risk_word, _cut(row.segment.text), _cut(row.review.text if row.review.revision else ""),
+                   current)
+
+
+def _position(by_id: dict, segment_id: object) -> int:
+    row = by_id.get(int(segment_id))
+    return row.segment.position + 1 if row else 0
+
+
+def _terms(resources: pipeline.Resources, english: str) -> tuple:
+    return tuple(pipeline.segment_terms(resources, english))
+
+
+def _final_qa(resources: pipeline.Resources, row: pipeline.SegmentView, final: str):
+    """:func:`pipeline.final_qa` of ``final`` for ``row`` (the model's confidence counts only for the untouched MT)."""
+    untouched = row.mt is not None and final == row.mt.text
+    return pipeline.final_qa(resources, row.segment.text, final, official=row.official.text if row.official else None,
+                             confidence=row.mt.score if untouched else None)
+
+
+def _qa(resources: pipeline.Resources, row: pipeline.SegmentView, final: str) -> tuple[tuple[str, ...], str]:
+    """QA lines and risk in words for the text in the editor."""
+    if not final.strip():
+        return (), "nothing to check yet"
+    qa = _final_qa(resources, row, final)
+    return tuple(_flag_line(f) for f in qa.flags), qa.risk_words
+
+
+def _flag_line(flag: object) -> str:
+    if isinstance(flag, dict):
+        return ": ".join(str(flag[k]) for k in ("check", "message") if k in flag)
+    check, message = getattr(flag, "check", None), getattr(flag, "message", None)
+    return f"{check}: {message}" if check else str(flag)
+
+
+def _confidence(row: pipeline.SegmentView) -> tuple[str, str]:
+    if row.mt is None:
+        return "no machine translation", ""
+    origin = f"{row.mt.origin}: {row.mt.model or 'unknown model'}"
+    confidence = pipeline.mt_confidence(row.mt)
+    return f"Machine translation ({origin}) · confidence {confidence.word} ({confidence.percent}%)", confidence.tooltip
+
+
+def _suggestions(row: pipeline.SegmentView, matches: Sequence, terms: Sequence,
+                 resources: pipeline.Resources) -> tuple[Suggestion, ...]:
+    """Numbered suggestions: each distinct official sentence (with the clause it covers), memory, terms, MT."""
+    found: list[Suggestion] = []
+    seen: set[tuple] = set()
+    for link in row.links:  # best first
+        if (link.official_doc_id, link.sentence_ids) in seen:
+            continue
+        seen.add((link.official_doc_id, link.sentence_ids))
+        span = Evidence.from_dict(link.evidence).span
+        covers = f"for “{row.segment.text[span[0]:span[1]]}”" if span else "for the whole sentence"
+        found.append(Suggestion(0, "official", link.text, f"official · {_document_words(link, resources)}",
+                                f"{covers} · score {link.score:.2f}", span))
+    for match in matches:
+        differing = ", ".join(s.text for s in match.memory_changed)
+        detail = "exact match" if match.exact else (f"differs in: {differing}" if differing else "")
+        found.append(Suggestion(0, "memory", match.entry.zh, f"memory {match.similarity:.0f}%",
+                                f"approved for: {match.entry.en}" + (f" · {detail}" if detail else "")))
+    for term in terms:
+        found.append(Suggestion(0, "term", term.zh, f"term · {term.en}",
+                                f"{'official' if term.official else term.attestation.lower()} · {term.source}",
+                                (term.start, term.end)))
+    if row.mt is not None and row.mt.text.strip():
+        found.append(Suggestion(0, "mt", row.mt.text, "machine translation"))
+    return tuple(dataclasses.replace(s, number=i) for i, s in enumerate(found[:MAX_SUGGESTIONS], start=1))
+
+
+def _document_words(link, resources: pipeline.Resources) -> str:
+    corpus = resources.corpus
+    if corpus is not None and link.official_doc_id and (link.official_doc_id, "zh") in corpus:
+        doc = corpus.get(link.official_doc_id, "zh")
+        return f"{doc.title} · {doc.date}"
+    return link.official_doc_id or "official corpus"
+
+
+def _comments(resources: pipeline.Resources, segment_id: int) -> tuple[CommentLine, ...]:
+    comments = _backend("comments")
+    if comments is None:
+        return ()
+    return tuple(CommentLine(c.author, c.text, c.created_at) for c in comments(resources.store, segment_id))
+
+
+def _history_label(revision) -> str:
+    reason = f" · {revision.reason}" if revision.reason else ""
+    category = getattr(revision, "category", None)
+    return (f"r{revision.number} · {revision.state} · {revision.reviewer} · {revision.action}"
+            f"{f' · {category}' if category else ''} · {revision.created_at[:16].replace('T', ' ')}{reason}")
+
+
+def _preview(resources: pipeline.Resources, segment_id: int, number: int, history: Sequence,
+             current: str) -> Preview | None:
+    revision_preview = _backend("revision_preview")
+    if revision_preview is not None:
+        p = revision_preview(resources.store, segment_id, number)
+        reason = " · ".join(x for x in (p.category, p.reason) if x)
+        return Preview(number, p.text, p.reviewer, p.created_at, p.action, p.state, reason, tuple(p.diff))
+    for old in history:
+        if old.number == number:
+            return Preview(number, old.text, old.reviewer, old.created_at, old.action, old.state, old.reason or "",
+                           tuple(pipeline.char_diff(old.text, current)))
+    return None
+
+
+def _cut(value: str, limit: int = LIST_CELL_CHARS) -> str:
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+# --- opening and moving -----------------------------------------------------------------------------
+
+def open_document(resources: pipeline.Resources, session: ReviewSession, doc_id: str,
+                  segment_id: int | None = None) -> ReviewSession:
+    """``session`` showing ``doc_id`` (through its filter and order), at ``segment_id`` when it is shown."""
+    memory = session.memory if session.doc_id == doc_id else None
+    if memory is None:
+        memory = pipeline.load_memory(resources.store)
+    view = pipeline.open_document(resources.store, doc_id)
+    rows = pipeline.order_rows(pipeline.filter_rows(view.rows, session.filter), session.order)
+    ids = [r.segment.id for r in rows]
+    index = ids.index(segment_id) if segment_id in ids else 0
+    return dataclasses.replace(session, doc_id=doc_id, segment_ids=ids, index=index, pending=(), offers=(),
+                               memory=memory)
+
+
+def process_article(resources: pipeline.Resources, session: ReviewSession, actor, article: object, *,
+                    progress: pipeline.ProgressFn | None = None,
+                    should_stop: Callable[[], bool] | None = None) -> Outcome:
+    """Segment, translate, align and store ``article`` as ``actor``, then open it; an article already stored is reopened."""
+    try:
+        actor.require("process")
+        resources.refresh_corpus()
+        result = pipeline.process_article(article, store=resources.store, translator=resources.translator,
+                                          corpus=resources.corpus, progress=progress,
+                                          termbase=resources.termbase(), should_stop=should_stop,
+                                          max_segments=resources.settings.max_segments,
+                                          max_segment_chars=resources.settings.max_segment_chars,
+                                          actor=actor.name or "anonymous")
+    except JobCancelledError as err:
+        return Outcome(session, review_screen(resources, session, message=str(err), kind="warn"))
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, message=str(err), kind="error"))
+    doc_id = str(getattr(result, "doc_id", result))
+    session = open_document(resources, dataclasses.replace(session, filter="all"), doc_id)
+    count = len(session.segment_ids)
+    if getattr(result, "reopened", False):
+        note = f"This article was already here: opened it, with its reviews ({count} segments)."
+    else:
+        note = f"{count} segment{'' if count == 1 else 's'} ready for review."
+    return Outcome(session, review_screen(resources, session, message=note))
+
+
+def set_view(resources: pipeline.Resources, session: ReviewSession, kind: str, order: str) -> ReviewSession:
+    """Show only the segments matching ``kind``, in ``order``; the editor stays on its segment when shown."""
+    session = dataclasses.replace(session, filter=kind, order=order)
+    if session.doc_id is None:
+        return session
+    return open_document(resources, session, session.doc_id, session.segment_id)
+
+
+def move(resources: pipeline.Resources, session: ReviewSession, where: str) -> ReviewSession:
+    """Go to the next or previous segment, or (``pending``) the next one not reviewed or with QA flags."""
+    if where not in MOVES:
+        raise InputError(f"unknown move {where!r}; use one of {', '.join(MOVES)}")
+    if not session.segment_ids:
+        return session
+    last = len(session.segment_ids) - 1
+    if where == "next":
+        return _at(session, min(session.index + 1, last))
+    if where == "previous":
+        return _at(session, max(session.index - 1, 0))
+    view = pipeline.open_document(resources.store, session.doc_id)
+    by_id = {row.segment.id: row for row in view.rows}
+    order = session.segment_ids[session.index + 1:] + session.segment_ids[:session.index]
+    for segment_id in order:
+        row = by_id[segment_id]
+        if row.review.state == "new" or (row.review.state != "approved" and row.flags):
+            return _at(session, session.segment_ids.index(segment_id))
+    return session
+
+
+def jump(session: ReviewSession, segment_id: int) -> ReviewSession:
+    """Go to ``segment_id`` (a row clicked in the list); a segment not shown leaves the session as it is."""
+    if segment_id in session.segment_ids:
+        return _at(session, session.segment_ids.index(segment_id))
+    return session
+
+
+def _at(session: ReviewSession, index: int) -> ReviewSession:
+    return dataclasses.replace(session, index=index, pending=(), offers=())
+
+
+# --- reviewer actions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action leaves: the next session and the screen to show."""
+
+    session: ReviewSession
+    screen: ReviewScreen
+
+
+def act(resources: pipeline.Resources, session: ReviewSession, actor, action: str, final: str, *,
+        revision: int | None = None, reason: str = "", category: str = "", citation: dict | None = None,
+        text: str | None = None, then_next: bool = False) -> Outcome:
+    """Apply one review action to the segment in the editor as ``actor`` (a :class:`workbench.users.Actor`).
+
+    Approving a final with QA errors, or the untouched MT with flags, first asks for a
+    confirmation that names the problems; the next approval of the same text with the same
+    problems goes through and stores them with the revision.
+    """
+    if session.segment_id is None:
+        return Outcome(session, review_screen(resources, session, message="Open a document first.", kind="warn"))
+    if text is None and action in ("edit", "approve", "reject"):
+        text = final
+    try:
+        actor.require(action)
+        extra: dict = {"reason": reason if action == "reject" else None}
+        if action == "approve":
+            problems = _approval_problems(resources, session.segment_id, final)
+            if problems and problems != session.pending:
+                session = dataclasses.replace(session, pending=problems)
+                return Outcome(session, review_screen(
+                    resources, session, final=final, kind="warn",
+                    message="Approve anyway? Press approve again to confirm: " + "; ".join(problems)))
+            extra["confirmed"] = problems
+        if action == "reject":
+            extra["category"] = category or None
+        before = pipeline.open_segment(resources.store, session.segment_id)
+        review = pipeline.save_review(resources.store, session.segment_id, action=action, reviewer=actor.name,
+                                      base_revision=session.base_revision, text=text, revision=revision,
+                                      citation=citation, **extra)
+    except ConflictError as err:
+        # The editor is now based on their revision, so saving again is a deliberate choice.
+        note = (f"{err}. Your text is still in the editor: save again to replace theirs "
+                "(theirs stays in the history).")
+        return Outcome(session, review_screen(resources, session, final=final, message=note, kind="error"))
+    except InputError as err:
+        return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="warn"))
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="error"))
+    session = dataclasses.replace(session, pending=(), offers=())
+    note = f"Saved revision {review.revision} ({review.state})."
+    session = _offer_propagation(resources, session, before, review.text)
+    if session.offers:
+        old, new = session.offer_words
+        note += f" {old} → {new} also appears in {len(session.offers)} other segment(s): apply it there below."
+    if then_next and session.index + 1 < len(session.segment_ids):
+        session = dataclasses.replace(session, index=session.index + 1)
+    return Outcome(session, review_screen(resources, session, message=note))
+
+
+def _approval_problems(resources: pipeline.Resources, segment_id: int, final: str) -> tuple[str, ...]:
+    row = pipeline.open_segment(resources.store, segment_id)
+    return tuple(pipeline.approval_problems(row, final, _final_qa(resources, row, final)))
+
+
+def _offer_propagation(resources: pipeline.Resources, session: ReviewSession, before: pipeline.SegmentView,
+                       after: str) -> ReviewSession:
+    """Offer a one-term correction (受控物品 → 管制物项) to the other segments of the document that use it."""
+    earlier = before.review.text if before.review.revision else (before.mt.text if before.mt else "")
+    change = correction_from_edit(earlier, after) if earlier and after else None
+    if change is None or not change[0].strip() or not change[1].strip():
+        return session
+    return propose_term_change(resources, session, *change)
+
+
+def propose_term_change(resources: pipeline.Resources, session: ReviewSession, old: str, new: str) -> ReviewSession:
+    """``session`` holding the offers to replace ``old`` with ``new`` in the document's other segments."""
+    offers = pipeline.term_offers(resources.store, session.doc_id, old, new, exclude=session.segment_id)
+    return dataclasses.replace(session, offers=tuple(offers), offer_words=(old, new))
+
+
+def apply_offers(resources: pipeline.Resources, session: ReviewSession, actor) -> Outcome:
+    """Apply the pending term change to every offered segment, each as a new revision."""
+    if not session.offers:
+        return Outcome(session, review_screen(resources, session, message="No term change to apply.", kind="warn"))
+    try:
+        actor.require("edit")
+        saved = pipeline.apply_term_offers(resources.store, session.offers, reviewer=actor.name)
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, message=str(err), kind="error"))
+    old, new = session.offer_words
+    session = dataclasses.replace(session, offers=())
+    return Outcome(session, review_screen(resources, session,
+                                          message=f"Applied {old} → {new} in {len(saved)} segment(s)."))
+
+
+def add_term(resources: pipeline.Resources, session: ReviewSession, actor, en: str, zh: str, final: str) -> Outcome:
+    """Add a user term (who and when recorded) and offer it to the document's segments whose MT renders it otherwise."""
+    en, zh = en.strip(), zh.strip()
+    if not en or not zh:
+        return Outcome(session, review_screen(resources, session, final=final, kind="warn",
+                                              message="Select the English term and type (or select) its Chinese first."))
+    try:
+        actor.require("terms")
+        pipeline.add_term(resources.store, en=en, zh=zh, added_by=actor.name or "anonymous")
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="error"))
+    return Outcome(session, review_screen(resources, session, final=final,
+                                          message=f"Added the term {en} = {zh} (user term, not official)."))
+
+
+def comment(resources: pipeline.Resources, session: ReviewSession, actor, text: str, final: str) -> Outcome:
+    """Add a comment to the segment's thread."""
+    add_comment = _backend("add_comment")
+    if session.segment_id is None or add_comment is None:
+        return Outcome(session, review_screen(resources, session, final=final, kind="warn",
+                                              message="Open a document first."))
+    try:
+        add_comment(resources.store, session.segment_id, author=actor.name or "anonymous", text=text)
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="warn"))
+    return Outcome(session, review_screen(resources, session, final=final, message="Comment added."))
+
+
+def find(resources: pipeline.Resources, session: ReviewSession, needle: str, final: str, *,
+         regex: bool = False) -> Outcome:
+    """Every final of the document holding ``needle``, as rows to review before replacing."""
+    find_in_document = _backend("find_in_document")
+    if session.doc_id is None or find_in_document is None or not needle:
+        return Outcome(session, review_screen(resources, session, final=final, kind="warn",
+                                              message="Open a document and type what to find."))
+    try:
+        hits = find_in_document(resources.store, session.doc_id, needle, regex=regex)
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="warn"))
+    found = tuple(Found(h.segment_id, h.position + 1, h.text, tuple(h.spans)) for h in hits)
+    return Outcome(session, review_screen(resources, session, final=final, found=found,
+                                          message=f"Found in {len(found)} segment(s)."))
+
+
+def replace(resources: pipeline.Resources, session: ReviewSession, actor, needle: str, replacement: str, *,
+            regex: bool = False) -> Outcome:
+    """Replace ``needle`` in every final of the document, each changed segment a new revision."""
+    replace_in_document = _backend("replace_in_document")
+    if session.doc_id is None or replace_in_document is None or not needle:
+        return Outcome(session, review_screen(resources, session, kind="warn",
+                                              message="Open a document and type what to find."))
+    try:
+        actor.require("edit")
+        saved = replace_in_document(resources.store, session.doc_id, needle, replacement,
+                                    reviewer=actor.name or "anonymous", regex=regex)
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, message=str(err), kind="warn"))
+    return Outcome(session, review_screen(resources, session,
+                                          message=f"Replaced in {len(saved)} segment(s), each a new revision."))
+
