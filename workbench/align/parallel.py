@@ -83,52 +83,74 @@ def _band_around(coarse: list[Step], n: int, m: int) -> tuple[np.ndarray, np.nda
 
 
 def _banded_dp(features: PairFeatures, lo: np.ndarray, hi: np.ndarray) -> list[Step]:
-    """Best path with row ``i`` limited to targets ``lo[i]..hi[i]`` (0/1 beads folded in per row)."""
+    """Best path with row ``i`` limited to targets ``lo[i]..hi[i]`` (0/1 beads folded in per row).
+
+    Every bead type's scores over the whole band are computed first, in one vectorised call
+    per type (:func:`_band_gains`); the row recursion then only adds and compares rows.
+    """
     n, _m = features.sizes
     skip = features.weights.skip
     features.prepare(lo, hi)
-    best: list[np.ndarray] = []
-    came: list[np.ndarray] = []  # bead type index, or -1 for a 0-1 bead from the left
+    widths = hi - lo + 1
+    width = int(widths.max())
+    gains = _band_gains(features, lo, hi, width)
+    # Rows are padded by ``width`` cells of -inf either side, so a shifted read is one slice.
+    best = np.full((n + 1, 3 * width), -np.inf)
+    came = np.full((n + 1, width), -1, dtype=np.int8)  # bead type index, or -1 for a 0-1 bead from the left
+    steps_along = np.arange(width) * skip
     for i in range(n + 1):
-        js = np.arange(lo[i], hi[i] + 1)
-        incoming = np.full(len(js), -np.inf)
-        kind = np.full(len(js), -1)
+        size = int(widths[i])
+        incoming = np.full(size, -np.inf)
+        kind = np.full(size, -1, dtype=np.int8)
         if i == 0:
-            incoming[js == 0] = 0.0
+            incoming[0] = 0.0
         for t, (a, b) in enumerate(BEAD_TYPES):
             if a > i:
                 continue
-            prev_j = js - b
-            prev_row = best[i - a]
-            idx = prev_j - lo[i - a]
-            ok = (prev_j >= 0) & (idx >= 0) & (idx < len(prev_row))
-            if not ok.any():
+            shift = int(lo[i] - b - lo[i - a])
+            if shift >= width or shift <= -size:
                 continue
-            prev = np.full(len(js), -np.inf)
-            prev[ok] = prev_row[idx[ok]]
-            if b == 0:
-                gain = np.full(len(js), skip)
-            else:
-                gain = np.full(len(js), -np.inf)
-                gain[ok], _ = features.span_scores(i - a, a, prev_j[ok], b)
-                gain[ok] += features.weights.bead_bonus
-            candidate = prev + gain
+            candidate = best[i - a, width + shift:width + shift + size] + gains[t][i, :size]
             better = candidate > incoming
             incoming[better] = candidate[better]
             kind[better] = t
-        incoming -= features.boundary_cost(i, js)
+        incoming -= features.boundary_cost(i, np.arange(lo[i], hi[i] + 1))
         # A 0-1 bead moves right along the row: best[j] = max_k incoming[k] + (j - k) * skip.
-        steps = np.arange(len(js)) * skip
-        lifted = incoming - steps
+        lifted = incoming - steps_along[:size]
         running = np.maximum.accumulate(lifted)
-        from_left = lifted < running
-        kind[from_left] = -1
-        best.append(running + steps)
-        came.append(kind)
+        kind[lifted < running] = -1
+        best[i, width:width + size] = running + steps_along[:size]
+        came[i, :size] = kind
     return _backtrack(came, lo, n, int(hi[n]))
 
 
-def _backtrack(came: list[np.ndarray], lo: np.ndarray, n: int, m: int) -> list[Step]:
+def _band_gains(features: PairFeatures, lo: np.ndarray, hi: np.ndarray, width: int) -> list[np.ndarray]:
+    """Per bead type, the gain of ending that bead at each band cell ``(i, lo[i] + k)`` (-inf where none).
+
+    A linked bead gains its score plus ``Weights.bead_bonus``; a 1-0 bead gains ``Weights.skip``.
+    """
+    n, _m = features.sizes
+    rows = np.arange(n + 1)[:, None]
+    cols = lo[:, None] + np.arange(width)[None, :]
+    in_band = cols <= hi[:, None]
+    gains = []
+    for a, b in BEAD_TYPES:
+        gain = np.full((n + 1, width), -np.inf)
+        start_row = np.maximum(rows - a, 0)
+        prev_j = cols - b
+        ok = in_band & (rows >= a) & (prev_j >= lo[start_row]) & (prev_j <= hi[start_row])
+        if ok.any():
+            if b == 0:
+                gain[ok] = features.weights.skip
+            else:
+                i0 = (rows - a + np.zeros_like(cols))[ok]
+                scores, _ = features.span_scores(i0, a, prev_j[ok], b)
+                gain[ok] = scores + features.weights.bead_bonus
+        gains.append(gain)
+    return gains
+
+
+def _backtrack(came: np.ndarray, lo: np.ndarray, n: int, m: int) -> list[Step]:
     steps: list[Step] = []
     i, j = n, m
     while i > 0 or j > 0:
@@ -144,17 +166,16 @@ def _backtrack(came: list[np.ndarray], lo: np.ndarray, n: int, m: int) -> list[S
     return steps
 
 
-def _score(features: PairFeatures, i0: int, a: int, j0: int, b: int) -> float:
-    combined, _ = features.span_scores(i0, a, np.array([j0]), b)
-    return float(combined[0])
-
-
 def steps_to_beads(steps: Sequence[Step], features: PairFeatures) -> list[Bead]:
-    """Beads of a path, each with its combined score (null beads score 0)."""
-    beads = []
-    for i0, a, j0, b in steps:
-        score = 0.0
+    """Beads of a path, each with its combined score (null beads score 0), scored per bead type at once."""
+    scores = np.zeros(len(steps))
+    by_type: dict[tuple[int, int], list[int]] = {}
+    for k, (_i0, a, _j0, b) in enumerate(steps):
         if a and b:
-            score = _score(features, i0, a, j0, b)
-        beads.append(Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), score))
-    return beads
+            by_type.setdefault((a, b), []).append(k)
+    for (a, b), ks in by_type.items():
+        i0 = np.array([steps[k][0] for k in ks])
+        j0 = np.array([steps[k][2] for k in ks])
+        scores[ks], _ = features.span_scores(i0, a, j0, b)
+    return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), float(score))
+            for (i0, a, j0, b), score in zip(steps, scores)]

@@ -40,6 +40,7 @@ from workbench.text.en import english_tokens
 from workbench.text.zh import normalise_zh
 
 MAX_SPAN = 5  # most sentences on one side of a bead
+_BLOCK = 16  # source sentences multiplied against their targets at once
 HASH_DIM = 4096  # hashed feature columns per signal; collisions are rare at sentence scale
 _ZH_NOISE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’·—…,.;:!?()\"'\-]")
 _ZH_DICT_MAX = 8  # longest Chinese word looked up when scanning a Chinese sentence
@@ -197,7 +198,7 @@ class SideMatrix:
     left out, which on the dev data favours merged beads just enough).
     """
 
-    rows: np.ndarray  # (sentences, HASH_DIM) float32
+    rows: np.ndarray | SparseRows  # (sentences, dimensions) float32: hashed features (sparse) or vectors
     mass: np.ndarray  # (sentences,) float64
 
     def span_mass(self, start: np.ndarray | int, length: int) -> np.ndarray:
@@ -211,7 +212,8 @@ class SideMatrix:
 
     def downsample(self) -> SideMatrix:
         """Sum neighbouring sentences pairwise (the coarse level of the multi-resolution search)."""
-        return SideMatrix(_pair_sum(self.rows), _pair_sum(self.mass))
+        rows = self.rows.pair_sum() if isinstance(self.rows, SparseRows) else _pair_sum(self.rows)
+        return SideMatrix(rows, _pair_sum(self.mass))
 
 
 def _every_other(boundaries: np.ndarray | None) -> np.ndarray | None:
@@ -233,12 +235,75 @@ def _pair_sum(array: np.ndarray) -> np.ndarray:
     return array[0::2] + array[1::2]
 
 
-def _hash_rows(counters: Sequence[Counter[str]], weights: dict[str, float] | None = None) -> np.ndarray:
-    rows = np.zeros((len(counters), HASH_DIM), dtype=np.float32)
+@dataclass(frozen=True)
+class SparseRows:
+    """Hashed feature rows kept sparse (compressed rows): sentence ``r`` holds columns
+    ``cols[indptr[r]:indptr[r + 1]]`` with values ``vals[…]``. Dense blocks are made only for
+    the few rows a step multiplies, so a long document never holds a dense matrix."""
+
+    indptr: np.ndarray  # (rows + 1,) int64
+    cols: np.ndarray  # int32, columns below HASH_DIM
+    vals: np.ndarray  # float32
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def dense(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start..stop`` as a dense ``(stop - start, HASH_DIM)`` float32 block (repeated columns summed)."""
+        lo, hi = int(self.indptr[start]), int(self.indptr[stop])
+        local = np.repeat(np.arange(stop - start), np.diff(self.indptr[start:stop + 1])) * HASH_DIM + self.cols[lo:hi]
+        flat = np.bincount(local, weights=self.vals[lo:hi], minlength=(stop - start) * HASH_DIM)
+        return flat.reshape(stop - start, HASH_DIM).astype(np.float32)
+
+    def take(self, index: np.ndarray) -> np.ndarray:
+        """The rows ``index`` (any order, repeats allowed) as a dense block."""
+        index = np.asarray(index)
+        counts = self.indptr[index + 1] - self.indptr[index]
+        starts = np.repeat(self.indptr[index] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        positions = starts + np.arange(int(counts.sum()))
+        local = np.repeat(np.arange(len(index)), counts) * HASH_DIM + self.cols[positions]
+        flat = np.bincount(local, weights=self.vals[positions], minlength=len(index) * HASH_DIM)
+        return flat.reshape(len(index), HASH_DIM).astype(np.float32)
+
+    def squared_norms(self) -> np.ndarray:
+        """Each row's squared length."""
+        rows_of = np.repeat(np.arange(len(self)), np.diff(self.indptr))
+        return np.bincount(rows_of, weights=self.vals.astype(float) ** 2, minlength=len(self))
+
+    def pair_sum(self) -> SparseRows:
+        """Neighbouring rows summed pairwise: rows are contiguous, so every other boundary is dropped."""
+        indptr = self.indptr[0::2]
+        if len(self) % 2:
+            indptr = np.append(indptr, self.indptr[-1])
+        return SparseRows(indptr, self.cols, self.vals)
+
+    def clipped(self, ceiling: float) -> SparseRows:
+        """Every value capped at ``ceiling``."""
+        return SparseRows(self.indptr, self.cols, np.minimum(self.vals, ceiling))
+
+
+def _dense_rows(rows: np.ndarray | SparseRows, start: int, stop: int) -> np.ndarray:
+    return rows.dense(start, stop) if isinstance(rows, SparseRows) else rows[start:stop]
+
+
+def _take_rows(rows: np.ndarray | SparseRows, index: np.ndarray) -> np.ndarray:
+    return rows.take(index) if isinstance(rows, SparseRows) else rows[index]
+
+
+def _hash_rows(counters: Sequence[Counter[str]], weights: dict[str, float] | None = None) -> SparseRows:
+    """Hashed rows of feature counts (times ``weights``), colliding features summed."""
+    keys: list[int] = []
+    values: list[float] = []
     for r, counter in enumerate(counters):
+        base = r * HASH_DIM
         for feature, count in counter.items():
-            rows[r, _column(feature)] += count * (weights.get(feature, 1.0) if weights else 1.0)
-    return rows
+            keys.append(base + _column(feature))
+            values.append(count * (weights.get(feature, 1.0) if weights else 1.0))
+    unique, inverse = np.unique(np.array(keys, dtype=np.int64), return_inverse=True)
+    summed = np.bincount(inverse, weights=np.array(values, dtype=np.float32).astype(np.float32), minlength=len(unique))
+    rows_of = unique // HASH_DIM
+    indptr = np.searchsorted(rows_of, np.arange(len(counters) + 1)).astype(np.int64)
+    return SparseRows(indptr, (unique % HASH_DIM).astype(np.int32), summed.astype(np.float32))
 
 
 def _idf(*sides: Sequence[Counter[str]]) -> dict[str, float]:
@@ -260,9 +325,13 @@ class SignalPair:
     weight: float
     src: SideMatrix
     tgt: SideMatrix
+    # Whether the signal speaks only where both spans have features (sentence vectors, which
+    # may be computed for part of a document) rather than wherever either has (numbers on one
+    # side only are a mismatch).
+    both_sides: bool = False
 
     def downsample(self) -> SignalPair:
-        return SignalPair(self.name, self.weight, self.src.downsample(), self.tgt.downsample())
+        return SignalPair(self.name, self.weight, self.src.downsample(), self.tgt.downsample(), self.both_sides)
 
 
 @dataclass
@@ -308,46 +377,70 @@ class PairFeatures:
         """Compute the sentence-level dot products a DP restricted to rows' ``[lo, hi]`` will read.
 
         Source sentence ``p`` is needed by rows ``p+1..p+MAX_SPAN``; target spans reach back
-        ``MAX_SPAN`` sentences from the row's band. Dots are kept as running sums along the
-        target side, so a target span's dot product is one subtraction.
+        ``MAX_SPAN`` sentences from the row's band. For each signal, row ``p`` of a table holds
+        the running sums of ``p``'s dot products along the targets from ``_dot_lo[p]``, so a
+        target span's dot product is one subtraction; blocks of source sentences are multiplied
+        at once.
         """
         n, m = self.sizes
-        self._dot_lo = np.zeros(n, dtype=int)
-        self._dots: list[list[np.ndarray]] = [[] for _ in self.signals]
-        for p in range(n):
-            rows = slice(p + 1, min(p + 1 + MAX_SPAN, n + 1))
-            c0 = max(int(lo[rows].min()) - MAX_SPAN, 0)
-            c1 = min(int(hi[rows].max()), m)
-            self._dot_lo[p] = c0
-            for k, sig in enumerate(self.signals):
-                self._dots[k].append(_running(sig.tgt.rows[c0:c1] @ sig.src.rows[p]))
+        rows_lo = np.append(lo[1:], np.full(MAX_SPAN, m))
+        rows_hi = np.append(hi[1:], np.zeros(MAX_SPAN, dtype=hi.dtype))
+        first = np.lib.stride_tricks.sliding_window_view(rows_lo, MAX_SPAN).min(axis=1)[:n]
+        last = np.lib.stride_tricks.sliding_window_view(rows_hi, MAX_SPAN).max(axis=1)[:n]
+        c0 = np.maximum(first - MAX_SPAN, 0)
+        c1 = np.minimum(last, m)
+        width = int(max((c1 - c0).max(initial=0), 0))
+        self._dot_lo = c0
+        self._dot_width = width
+        columns = c0[:, None] + np.arange(width)[None, :]
+        inside = columns < np.minimum(c1, m)[:, None]
+        self._dots = []
+        for sig in self.signals:
+            table = np.zeros((n, width + 1))
+            for p0 in range(0, n, _BLOCK):
+                p1 = min(p0 + _BLOCK, n)
+                t0, t1 = int(c0[p0:p1].min()), int(np.minimum(c0[p0:p1] + width, m).max())
+                src_rows = _dense_rows(sig.src.rows, p0, p1)
+                used = np.flatnonzero(src_rows.any(axis=0))  # hashed rows are sparse: skip empty columns
+                block = src_rows[:, used] @ _dense_rows(sig.tgt.rows, t0, t1)[:, used].T  # (block, targets)
+                local = np.clip(columns[p0:p1] - t0, 0, max(t1 - t0 - 1, 0))
+                dots = np.take_along_axis(block, local, axis=1) if t1 > t0 else np.zeros((p1 - p0, width))
+                table[p0:p1, 1:] = np.cumsum(np.where(inside[p0:p1], dots, 0.0), axis=1)
+            self._dots.append(table)
 
-    def _span_dot(self, k: int, p: int, j0: np.ndarray, b: int) -> np.ndarray:
-        """Dot products of source sentence ``p`` with the target spans ``[j, j+b)``, signal ``k``."""
+    def _span_dot(self, k: int, p: np.ndarray, j0: np.ndarray, b: int) -> np.ndarray:
+        """Dot products of source sentences ``p`` with the target spans ``[j, j+b)``, signal ``k``."""
         prepared = getattr(self, "_dots", None)
         if prepared is not None:
-            running, base = prepared[k][p], self._dot_lo[p]
-            if j0.min() >= base and j0.max() + b - base < len(running):
-                return running[j0 + b - base] - running[j0 - base]
+            start = j0 - self._dot_lo[p]
+            if start.min(initial=0) >= 0 and (start + b).max(initial=0) <= self._dot_width:
+                table = prepared[k]
+                return table[p, start + b] - table[p, start]
         sig = self.signals[k]
-        base = int(j0.min())
-        running = _running(sig.tgt.rows[base:int(j0.max()) + b] @ sig.src.rows[p])
-        return running[j0 + b - base] - running[j0 - base]
+        out = np.zeros(len(j0))
+        for offset in range(b):
+            out += np.einsum("ij,ij->i", _take_rows(sig.src.rows, p), _take_rows(sig.tgt.rows, j0 + offset))
+        return out
 
-    def span_scores(self, i0: int, a: int, j0: np.ndarray, b: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Scores of source span ``[i0, i0+a)`` against every target span ``[j, j+b)``, ``j`` in ``j0``.
+    def span_scores(self, i0: np.ndarray | int, a: int, j0: np.ndarray, b: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Scores of source spans ``[i, i+a)`` against target spans ``[j, j+b)``, pairwise over ``i0`` and ``j0``.
 
-        Returns the combined score (weighted mean of the content signals that apply, scaled
-        by the length prior) and each signal's own score, all arrays shaped like ``j0``.
+        ``i0`` is one start or an array shaped like ``j0``. Returns the combined score
+        (weighted mean of the content signals that apply, scaled by the length prior) and each
+        signal's own score, all arrays shaped like ``j0``.
         """
+        j0 = np.asarray(j0)
+        i0 = np.broadcast_to(np.asarray(i0), j0.shape)
         total = np.zeros(len(j0))
         weight = np.zeros(len(j0))
         parts: dict[str, np.ndarray] = {}
         for k, sig in enumerate(self.signals):
-            span_dot = sum(self._span_dot(k, p, j0, b) for p in range(i0, i0 + a))
-            src_mass = float(sig.src.span_mass(i0, a))
+            span_dot = self._span_dot(k, i0, j0, b)
+            for offset in range(1, a):
+                span_dot = span_dot + self._span_dot(k, i0 + offset, j0, b)
+            src_mass = sig.src.span_mass(i0, a)
             span_mass = sig.tgt.span_mass(j0, b)
-            applies = (src_mass + span_mass) > 0
+            applies = (src_mass > 0) & (span_mass > 0) if sig.both_sides else (src_mass + span_mass) > 0
             score = np.minimum(span_dot / np.sqrt(src_mass * span_mass + 1e-9), 1.0)
             parts[sig.name] = score
             total += np.where(applies, sig.weight * score, 0.0)
@@ -400,7 +493,7 @@ def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt
         zh_index = _chinese_index(dictionary)
         zh_pairs = [dictionary_features_zh(t, zh_index) for t in zh_texts]
         en_matrix = SideMatrix(_hash_rows(en_side), np.array([sum(c.values()) for c in en_side], dtype=float))
-        zh_matrix = SideMatrix(np.minimum(_hash_rows([c for c, _ in zh_pairs]), 1.0),
+        zh_matrix = SideMatrix(_hash_rows([c for c, _ in zh_pairs]).clipped(1.0),
                                np.array([n for _, n in zh_pairs], dtype=float))
         src_m, tgt_m = (en_matrix, zh_matrix) if src_lang == "en" else (zh_matrix, en_matrix)
         signals.append(SignalPair("dictionary", weights.dictionary, src_m, tgt_m))
@@ -447,12 +540,12 @@ def _sublinear(counts: Counter[str]) -> Counter[str]:
 
 def _weighted_side(counters: Sequence[Counter[str]], idf: dict[str, float]) -> SideMatrix:
     rows = _hash_rows(counters, idf)
-    return SideMatrix(rows, np.einsum("ij,ij->i", rows, rows).astype(float))
+    return SideMatrix(rows, rows.squared_norms())
 
 
 def _plain_side(counters: Sequence[Counter[str]]) -> SideMatrix:
     rows = _hash_rows(counters)
-    return SideMatrix(rows, np.einsum("ij,ij->i", rows, rows).astype(float))
+    return SideMatrix(rows, rows.squared_norms())
 
 
 # dictionary → its reverse table; keyed by the object itself, weakly, so a dictionary dropped
