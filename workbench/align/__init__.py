@@ -121,9 +121,14 @@ def align_news(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence
     return link_units(units, index, doc_ids, weights)
 
 
-def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None = None) -> list[LookupHit]:
-    """The ``top_k`` official Chinese sentences that best render ``text``, across the whole corpus."""
-    from workbench.align.news import Unit, lookup_unit, make_unit
+def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None = None,
+           weights: NewsWeights | None = None) -> list[LookupHit]:
+    """The ``top_k`` official Chinese sentences that best render ``text``, across the whole corpus.
+
+    Scored as news units are (:class:`~workbench.align.news.NewsWeights`): dictionary terms,
+    numbers, MT when given, and the meaning margin; each hit's evidence names them.
+    """
+    from workbench.align.news import DEFAULT_NEWS_WEIGHTS, Unit, lookup_unit, make_unit
 
     if not text.strip():
         raise InputError("the text to look up is empty; give an English word, phrase or sentence")
@@ -135,7 +140,7 @@ def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None 
         return []
     if index.embedder is not None:
         unit = dataclasses.replace(unit, vector=index.embedder.embed([text])[0])
-    return lookup_unit(unit, index, top_k)
+    return lookup_unit(unit, index, top_k, weights or DEFAULT_NEWS_WEIGHTS)
 
 
 ARTICLE_MODES = ("auto", "news", "parallel")

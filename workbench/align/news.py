@@ -63,6 +63,7 @@ class NewsWeights:
     meaning: float = 0.5
     meaning_neighbours: int = 4  # k of the margin's neighbourhoods
     meaning_margin: float = 0.15  # a margin this far above both neighbourhoods maps to 1 (0 and below to 0)
+    numbers_full_idf: float = 4.0  # numbers whose idf sums to this count fully; a lone "1" counts little
     clause_tokens: int = 5  # fewest words a clause needs to be a unit of its own
 
     def signature(self) -> str:
@@ -93,6 +94,7 @@ _CLAUSE_START = re.compile(
 # A piece that ends in a reporting verb names a speaker; the statement is in the next piece.
 _ATTRIBUTION = re.compile(r"\b" + _REPORTING + r"$", re.IGNORECASE)
 _ZH_MAX_WORD = 8
+_SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";", ".", "”", "」", "』", ")", "）")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,12 @@ class IndexedSentence:
     words: tuple[tuple[str, frozenset[str]], ...]  # dictionary words found, each with the stemmed keys it glosses
     numbers: frozenset[str]
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)  # cross-lingual sentence vector
+
+    @property
+    def heading(self) -> bool:
+        """A title or heading (no sentence-final punctuation): a label, not a statement a news
+        article reports, so news mode links nothing to it (look-up still finds it)."""
+        return not self.normalised.rstrip().endswith(_SENTENCE_END)
 
     @property
     def keys(self) -> frozenset[str]:
@@ -163,7 +171,8 @@ class NewsIndex:
         self.remove_document(doc.id)
         indexed = tuple(self._index_sentence(doc.id, s.index, s.text, s.normalised) for s in doc.sentences)
         if self.embedder is not None and indexed:
-            vectors = self.embedder.embed([s.text for s in indexed])
+            # Simplified forms: the encoder reads Traditional characters less well (same text, lower cosine)
+            vectors = self.embedder.embed([s.normalised for s in indexed])
             indexed = tuple(dataclasses.replace(s, vector=v) for s, v in zip(indexed, vectors))
         self._sentences[doc.id] = indexed
         self._texts[doc.id] = doc.text
@@ -233,17 +242,21 @@ class Margins:
     """The meaning signal of units against candidates: cosines and both sides' neighbourhoods.
 
     ``knn_units[u]`` is the mean cosine of unit ``u`` with its ``k`` nearest candidates,
-    ``knn_candidates[c]`` that of candidate ``c`` with its ``k`` nearest units (or a given
-    background), so :meth:`margin` is the ratio-margin's difference form.
+    ``knn_candidates[c]`` that of candidate ``c`` with its ``k`` nearest units, so
+    :meth:`margin` is the ratio-margin's difference form. With one unit (a look-up) there is
+    no neighbourhood of units to measure a candidate by; ``knn_candidates`` is then the
+    unit's own, and the margin is how far the cosine stands above the query's neighbourhood.
     """
 
-    def __init__(self, unit_vectors: np.ndarray, candidate_vectors: np.ndarray, k: int,
-                 candidate_knn: np.ndarray | None = None):
+    def __init__(self, unit_vectors: np.ndarray, candidate_vectors: np.ndarray, k: int):
         self.unit_vectors = unit_vectors
         self.candidate_vectors = candidate_vectors
         self.cosines = unit_vectors @ candidate_vectors.T if len(candidate_vectors) else np.zeros((len(unit_vectors), 0))
         self.knn_units = _top_mean(self.cosines, k, axis=1)
-        self.knn_candidates = candidate_knn if candidate_knn is not None else _top_mean(self.cosines, k, axis=0)
+        if len(unit_vectors) > 1:
+            self.knn_candidates = _top_mean(self.cosines, k, axis=0)
+        else:
+            self.knn_candidates = np.full(len(candidate_vectors), self.knn_units[0] if len(unit_vectors) else 0.0)
 
     def margin(self, unit: int, candidates: Sequence[int]) -> tuple[float, float]:
         """``(cosine, margin)`` of unit ``unit`` against the candidates ``candidates`` read together."""
@@ -284,9 +297,11 @@ def _unit_score(unit: Unit, targets: Sequence[IndexedSentence], index: NewsIndex
     precision = sum(1 for _, keys in words if keys & unit_keys) / len(words) if words else 0.0
     parts = {"dictionary": 2 * precision * recall / (precision + recall) if precision + recall else 0.0}
     target_numbers = frozenset().union(*(t.numbers for t in targets))
+    numbers_weight = weights.numbers
     if unit.numbers or target_numbers:
-        shared = unit.numbers & target_numbers
-        parts["numbers"] = len(shared) / max(len(unit.numbers), len(target_numbers))
+        union = sum(index.idf(n) for n in unit.numbers | target_numbers)
+        parts["numbers"] = sum(index.idf(n) for n in unit.numbers & target_numbers) / union if union else 0.0
+        numbers_weight *= min(1.0, union / weights.numbers_full_idf)
     if unit.mt is not None:
         parts["mt"] = _cosine(mt_ngrams(unit.mt, "zh"), mt_ngrams("".join(t.normalised for t in targets), "zh"))
     if meaning is not None:
@@ -294,7 +309,7 @@ def _unit_score(unit: Unit, targets: Sequence[IndexedSentence], index: NewsIndex
         parts["meaning"] = min(max(margin / weights.meaning_margin, 0.0), 1.0)
         parts["meaning_cosine"] = cosine
         parts["meaning_margin"] = margin
-    by_signal = {"dictionary": weights.dictionary, "numbers": weights.numbers, "mt": weights.mt,
+    by_signal = {"dictionary": weights.dictionary, "numbers": numbers_weight, "mt": weights.mt,
                  "meaning": weights.meaning}
     weight = sum(by_signal.get(k, 0.0) for k in parts) or 1.0
     return sum(by_signal.get(k, 0.0) * v for k, v in parts.items()) / weight, parts
@@ -419,14 +434,13 @@ def make_unit(src: tuple[int, ...], text: str, quote: str | None, dictionary: Bi
     return Unit(src, text, quote, keys, frozenset(number_features(part, "en")), mt, span)
 
 
-def _margins(units: Sequence[Unit], candidates: Sequence[IndexedSentence], weights: NewsWeights,
-             candidate_knn: np.ndarray | None = None) -> Margins | None:
+def _margins(units: Sequence[Unit], candidates: Sequence[IndexedSentence], weights: NewsWeights) -> Margins | None:
     """The meaning margins of ``units`` against ``candidates``, when both sides have vectors and it counts."""
     if (not weights.meaning or not units or not candidates or any(u.vector is None for u in units)
             or any(c.vector is None for c in candidates)):
         return None
     return Margins(np.stack([u.vector for u in units]), np.stack([c.vector for c in candidates]),
-                   weights.meaning_neighbours, candidate_knn)
+                   weights.meaning_neighbours)
 
 
 def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str],
@@ -438,7 +452,7 @@ def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str],
     best is not added to this one). A sentence with linked clauses links to what they link
     to, in the document of its best clause; a sentence without is linked as a whole.
     """
-    candidates = [s for doc_id in doc_ids for s in index.sentences(doc_id)]
+    candidates = [s for doc_id in doc_ids for s in index.sentences(doc_id) if not s.heading]
     margins = _margins(units, candidates, weights)
     found: dict[int, tuple[list[IndexedSentence], float, dict[str, float]]] = {}
     for row, unit in enumerate(units):
