@@ -212,3 +212,67 @@ def test_an_empty_comment_or_one_without_author_is_refused(sample_store, author,
     with pytest.raises(InputError, match=message):
         pipeline.add_comment(sample_store, segment, author=author, text=text)
     assert pipeline.comments(sample_store, segment) == []
+
+
+# --- find and replace across the document's finals -------------------------------------------------------
+
+def _finals(store, doc="doc-sample"):
+    return [pipeline.current_text(row) for row in pipeline.open_document(store, doc).rows]
+
+
+def test_find_looks_in_saved_finals_and_else_the_mt(sample_store):
+    first, second, third = (row.segment.id for row in pipeline.open_document(sample_store, "doc-sample").rows)
+    pipeline.save_review(sample_store, first, action="edit", reviewer="li", base_revision=0,
+                         text="中方将审批受控物品。受控物品。")
+    found = pipeline.find_in_document(sample_store, "doc-sample", "受控物品")
+    assert [(f.segment_id, f.position, f.text, f.spans) for f in found] == [
+        (first, 0, "中方将审批受控物品。受控物品。", ((5, 9), (10, 14)))]
+    assert [f.segment_id for f in pipeline.find_in_document(sample_store, "doc-sample", "机器译文")] == [second, third]
+    assert [f.spans for f in pipeline.find_in_document(sample_store, "doc-sample", r"译文[12]", regex=True)] == [
+        ((2, 5),), ((2, 5),)]
+    pipeline.save_review(sample_store, second, action="edit", reviewer="li", base_revision=0, text="WTO rules")
+    assert pipeline.find_in_document(sample_store, "doc-sample", "wto") == []
+    assert [f.segment_id for f in pipeline.find_in_document(sample_store, "doc-sample", "wto", case=False)] == [second]
+
+
+def test_replace_makes_one_revision_per_changed_segment_in_one_go(sample_store):
+    first, second, third = (row.segment.id for row in pipeline.open_document(sample_store, "doc-sample").rows)
+    pipeline.save_review(sample_store, first, action="approve", reviewer="li", base_revision=0, text="机器译文零")
+    saved = pipeline.replace_in_document(sample_store, "doc-sample", "机器", "人工", reviewer="wang")
+    assert [(r.segment_id, r.revision, r.text, r.state) for r in saved] == [
+        (first, 2, "人工译文零", "edited"), (second, 1, "人工译文1", "edited"), (third, 1, "人工译文2", "edited")]
+    last = pipeline.revisions(sample_store, first)[-1]
+    assert (last.action, last.reviewer, last.reason) == ("replace", "wang", "replaced '机器' with '人工'")
+    assert pipeline.replace_in_document(sample_store, "doc-sample", r"译文(\d)", r"稿\1", reviewer="wang",
+                                        regex=True, segment_ids=[third])[0].text == "人工稿2"
+    assert _finals(sample_store) == ["人工译文零", "人工译文1", "人工稿2"]
+    assert pipeline.replace_in_document(sample_store, "doc-sample", "不在", "x", reviewer="wang") == []
+
+
+def test_a_conflict_refuses_the_whole_replacement(sample_store, monkeypatch):
+    from workbench.errors import ConflictError
+
+    rows = pipeline.open_document(sample_store, "doc-sample").rows
+    real = pipeline.open_document
+
+    def stale(store, document_id):  # another reviewer saves the third segment after the document was read
+        view = real(store, document_id)
+        store.save_review(rows[2].segment.id, text="别人的", state="edited", reviewer="zhao", base_revision=0)
+        monkeypatch.setattr(pipeline, "open_document", real)
+        return view
+
+    monkeypatch.setattr(pipeline, "open_document", stale)
+    with pytest.raises(ConflictError, match="was saved by zhao"):
+        pipeline.replace_in_document(sample_store, "doc-sample", "机器", "人工", reviewer="wang")
+    assert _finals(sample_store) == ["机器译文0", "机器译文1", "别人的"]
+
+
+@pytest.mark.parametrize(("needle", "replacement", "regex", "message"), [
+    ("(", "x", True, r"'\(' is not a valid regular expression .*; fix it or untick 'regex'"),
+    ("", "x", False, "nothing to find"),
+    ("机器", r"\2", True, "names a group the expression lacks"),
+])
+def test_a_bad_search_is_one_line(sample_store, needle, replacement, regex, message):
+    with pytest.raises(InputError, match=message):
+        pipeline.replace_in_document(sample_store, "doc-sample", needle, replacement, reviewer="wang", regex=regex)
+    assert _finals(sample_store) == ["机器译文0", "机器译文1", "机器译文2"]

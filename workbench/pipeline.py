@@ -1097,10 +1097,56 @@ def term_offers(store: Store, document_id: str, old: str, new: str, *, exclude: 
     """
     from workbench.tm import propagate_term
 
-    view = open_document(store, document_id)
-    texts = [(str(row.segment.id), row.review.text if row.review.revision else (row.mt.text if row.mt else ""))
-             for row in view.rows]
+    texts = [(str(row.segment.id), current_text(row)) for row in open_document(store, document_id).rows]
     return propagate_term(old, new, texts, exclude=str(exclude) if exclude is not None else None)
+
+
+def current_text(row: SegmentView) -> str:
+    """What a segment reads as now: its saved final, else its MT (empty when it has neither)."""
+    return row.review.text if row.review.revision else (row.mt.text if row.mt else "")
+
+
+def find_in_document(store: Store, document_id: str, needle: str, *, case: bool = True,
+                     regex: bool = False) -> list:
+    """Every segment whose current text (:func:`current_text`) holds ``needle``, with the spans (``FoundText``).
+
+    ``case=False`` ignores case; ``regex`` reads ``needle`` as a regular expression (a bad one is one line).
+    """
+    from workbench.tm import FoundText, find_spans, search_pattern
+
+    pattern = search_pattern(needle, case=case, regex=regex)
+    found = []
+    for row in open_document(store, document_id).rows:
+        text = current_text(row)
+        spans = find_spans(pattern, text)
+        if spans:
+            found.append(FoundText(row.segment.id, row.segment.position, text, spans))
+    return found
+
+
+def replace_in_document(store: Store, document_id: str, needle: str, replacement: str, *, reviewer: str,
+                        case: bool = True, regex: bool = False, segment_ids: Sequence[int] | None = None) -> list[Review]:
+    """Replace ``needle`` in the current text of every segment that holds it (only ``segment_ids``, when given).
+
+    Each changed segment gets one revision (action ``replace``, state ``edited``), all in one
+    transaction: a segment someone saved meanwhile refuses the whole replacement
+    (:class:`~workbench.errors.ConflictError`), so nothing is half-replaced.
+    """
+    from workbench.tm import replace_all, search_pattern
+
+    pattern = search_pattern(needle, case=case, regex=regex)
+    wanted = None if segment_ids is None else {int(i) for i in segment_ids}
+    saves = []
+    for row in open_document(store, document_id).rows:
+        if wanted is not None and row.segment.id not in wanted:
+            continue
+        before = current_text(row)
+        after = replace_all(pattern, replacement, before, regex=regex)
+        if after != before:
+            saves.append({"segment_id": row.segment.id, "text": check_final_text(after), "state": "edited",
+                          "reviewer": reviewer, "base_revision": row.review.revision, "action": "replace",
+                          "reason": f"replaced {needle!r} with {replacement!r}"})
+    return store.save_reviews(saves)
 
 
 def apply_term_offers(store: Store, offers: Sequence, *, reviewer: str) -> list[Review]:

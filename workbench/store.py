@@ -655,28 +655,47 @@ class Store:
         Raises :class:`ConflictError` (showing the other reviewer's text) when the segment has
         moved on since ``base_revision``.
         """
-        if state not in REVIEW_STATES:
-            raise InputError(f"unknown review state {state!r}; use one of {', '.join(REVIEW_STATES)}")
-        if category is not None and category not in REJECT_CATEGORIES:
-            raise InputError(f"unknown rejection category {category!r}; use one of {', '.join(REJECT_CATEGORIES)}")
-        reviewer = (reviewer or "").strip()
-        if not reviewer:
-            raise InputError("no reviewer name given; enter your name before saving")
-        created = now_iso()
+        return self.save_reviews([dict(segment_id=segment_id, text=text, state=state, reviewer=reviewer,
+                                       base_revision=base_revision, action=action, citation=citation,
+                                       reason=reason, category=category)])[0]
+
+    def save_reviews(self, saves: Sequence[dict]) -> list[Review]:
+        """Several :meth:`save_review` calls (their keyword arguments, ``segment_id`` included) in one transaction.
+
+        All are stored or none: one conflict or bad value refuses the whole batch.
+        """
+        checked = []
+        for save in saves:
+            state, category = save["state"], save.get("category")
+            if state not in REVIEW_STATES:
+                raise InputError(f"unknown review state {state!r}; use one of {', '.join(REVIEW_STATES)}")
+            if category is not None and category not in REJECT_CATEGORIES:
+                raise InputError(f"unknown rejection category {category!r}; use one of {', '.join(REJECT_CATEGORIES)}")
+            reviewer = (save.get("reviewer") or "").strip()
+            if not reviewer:
+                raise InputError("no reviewer name given; enter your name before saving")
+            checked.append({**save, "reviewer": reviewer})
         with self.transaction() as conn:
-            _require_segment(conn, segment_id)
-            latest = conn.execute("SELECT * FROM reviews WHERE segment_id = ?", (segment_id,)).fetchone()
-            current = _review(latest) if latest else Review(segment_id)
-            if current.revision != base_revision:
-                raise ConflictError(
-                    f"segment {segment_id} was saved by {current.reviewer or 'someone'} (revision {current.revision}) after you "
-                    f"opened revision {base_revision}; their text: {current.text!r}; "
-                    "reload the segment, merge your change into theirs and save again")
-            conn.execute(
-                "INSERT INTO revisions (segment_id, number, text, state, reviewer, action, citation, created_at,"
-                " reason, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (segment_id, base_revision + 1, text, state, reviewer, action,
-                 _dump(citation) if citation else None, created, reason or None, category))
+            return [self._append_revision(conn, **save) for save in checked]
+
+    @staticmethod
+    def _append_revision(conn: sqlite3.Connection, segment_id: int, *, text: str, state: str, reviewer: str,
+                         base_revision: int, action: str = "edit", citation: dict | None = None,
+                         reason: str | None = None, category: str | None = None) -> Review:
+        created = now_iso()
+        _require_segment(conn, segment_id)
+        latest = conn.execute("SELECT * FROM reviews WHERE segment_id = ?", (segment_id,)).fetchone()
+        current = _review(latest) if latest else Review(segment_id)
+        if current.revision != base_revision:
+            raise ConflictError(
+                f"segment {segment_id} was saved by {current.reviewer or 'someone'} (revision {current.revision}) after you "
+                f"opened revision {base_revision}; their text: {current.text!r}; "
+                "reload the segment, merge your change into theirs and save again")
+        conn.execute(
+            "INSERT INTO revisions (segment_id, number, text, state, reviewer, action, citation, created_at,"
+            " reason, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (segment_id, base_revision + 1, text, state, reviewer, action,
+             _dump(citation) if citation else None, created, reason or None, category))
         return Review(segment_id, base_revision + 1, text, state, reviewer, citation,
                       current.first_at or created, created)
 

@@ -263,3 +263,37 @@ def revision_preview(store: Store, segment_id: int, revision: int) -> RevisionPr
     old = store.revision(segment_id, revision)
     return RevisionPreview(old.text, old.reviewer, old.created_at, old.action, old.state, old.reason, old.category,
                            char_diff(old.text, store.review(segment_id).text), old.number)
+
+
+@dataclass(frozen=True)
+class FoundText:
+    """Where a search hit a segment's text: the segment, its position in the document, its text and the spans."""
+
+    segment_id: int
+    position: int
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+def search_pattern(needle: str, *, case: bool = True, regex: bool = False) -> re.Pattern:
+    """``needle`` as a compiled pattern (literal unless ``regex``); an empty needle or a bad expression is refused."""
+    if not needle:
+        raise InputError("nothing to find; type the text to look for")
+    try:
+        return re.compile(needle if regex else re.escape(needle), 0 if case else re.IGNORECASE)
+    except re.error as err:
+        raise InputError(f"{needle!r} is not a valid regular expression ({err}); fix it or untick 'regex'") from None
+
+
+def find_spans(pattern: re.Pattern, text: str) -> tuple[tuple[int, int], ...]:
+    """The ``(start, end)`` of every non-empty match of ``pattern`` in ``text``."""
+    return tuple((m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start())
+
+
+def replace_all(pattern: re.Pattern, replacement: str, text: str, *, regex: bool = False) -> str:
+    """``text`` with every match replaced; with ``regex`` the replacement may name groups (``\\1``, ``\\g<name>``)."""
+    try:
+        return pattern.sub(replacement if regex else lambda _: replacement, text)
+    except (re.error, IndexError) as err:
+        raise InputError(f"the replacement {replacement!r} names a group the expression lacks ({err}); "
+                         "fix the replacement") from None
