@@ -22,7 +22,7 @@ def test_registry_holds_every_check_with_its_weight_and_severity():
         "untranslated": (0.5, 5), "script": (0.4, 6), "repetition": (0.6, 7), "length": (0.3, 8),
         "punctuation": (0.1, 9),
     }
-    assert {"confidence": 0.5, "official": 0.6, **{n: s.weight for n, s in CHECKS.items()}} == WEIGHTS
+    assert {"confidence": 0.5, "official": 0.6, "adequacy": 0.4, **{n: s.weight for n, s in CHECKS.items()}} == WEIGHTS
 
 
 def test_flag_names_are_the_registry_names():

@@ -38,7 +38,7 @@ def test_segments_are_ordered_from_worst_to_best(termbase):
 
 
 def test_scores_stay_in_bounds_and_explain_themselves(termbase):
-    worst = assess_risk("", flags=[QAFlag(check, "x") for check in WEIGHTS if check not in ("confidence", "official")],
+    worst = assess_risk("", flags=[QAFlag(check, "x") for check in WEIGHTS if check not in ("confidence", "official", "adequacy")],
                         confidence=-50.0, official=OFFICIAL)
     assert 0.99 < worst.score <= 1.0
     best = assess_risk(OFFICIAL, flags=[], confidence=0.0, official=OFFICIAL)
@@ -67,3 +67,26 @@ def test_low_confidence_alone_never_outranks_an_empty_output():
 def test_similarity_ignores_script_spacing_and_punctuation_width():
     assert official_similarity("中方将依法审批, 管制物項出口申请", "中方将依法审批，管制物项出口申请") == 1.0
     assert official_similarity("完全不同", OFFICIAL) < 0.3
+
+
+def test_adequacy_adds_a_reason_that_grows_as_english_and_mt_drift_apart():
+    faithful = assess_risk(OFFICIAL, adequacy=0.72)
+    drifting = assess_risk(OFFICIAL, adequacy=0.40)
+    unrelated = assess_risk(OFFICIAL, adequacy=0.10)
+    assert faithful.score == 0.0 and faithful.reasons == ()  # at or above ADEQUACY_GOOD it says nothing
+    assert drifting.reasons[0].signal == "adequacy" and drifting.reasons[0].factor == pytest.approx(0.2 / 0.35)
+    assert unrelated.score == pytest.approx(WEIGHTS["adequacy"])
+    assert "0.40" in drifting.reasons[0].detail
+    assert assess_risk(OFFICIAL).reasons == ()  # not measured, no reason
+
+
+def test_adequacy_is_the_cosine_of_english_and_mt_in_the_cross_lingual_space():
+    from workbench.embeddings import load_embedder
+    from workbench.qa.risk import adequacy_scores
+
+    embedder = load_embedder("use-m")
+    faithful, unrelated, empty = adequacy_scores(
+        embedder, [SOURCE, SOURCE, SOURCE], [OFFICIAL, "今天天气很好,我们去公园散步吧。", ""])
+    assert empty is None
+    assert faithful > unrelated
+    assert faithful == pytest.approx(float(embedder.embed([SOURCE])[0] @ embedder.embed([OFFICIAL])[0]), abs=1e-4)

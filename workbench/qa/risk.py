@@ -17,6 +17,11 @@ Signals and weights (:data:`WEIGHTS`):
 - ``official``: divergence from the official Chinese wording the aligner found, as
   1 − character-level similarity (rapidfuzz ``ratio``). Weight 0.6: differing from the
   official text is a strong hint for official statements, but paraphrase is allowed.
+- ``adequacy``: the cosine of the English and its MT in one cross-lingual sentence space
+  (``use-m``), a reference-free quality estimate that follows human judgements of meaning
+  better than the model's own log-probability; at :data:`ADEQUACY_GOOD` or above the factor
+  is 0, at :data:`ADEQUACY_POOR` or below 1. Weight 0.4: a sentence encoder misses small
+  slips (a wrong number, a negation) that the QA checks catch, so it is a hint, not a verdict.
 """
 
 from __future__ import annotations
@@ -32,9 +37,15 @@ from workbench.text.zh import normalise_zh
 WEIGHTS: dict[str, float] = {
     "confidence": 0.5,
     "official": 0.6,
+    "adequacy": 0.4,
     **{name: spec.weight for name, spec in CHECKS.items()},
 }
 LOGPROB_FLOOR = -3.0
+# Cosines of a sentence and its rendering in the use-m space: faithful renderings of the
+# official corpus's bilingual documents score about 0.6-0.8, unrelated sentences on the
+# same topic 0.2-0.45.
+ADEQUACY_GOOD = 0.6
+ADEQUACY_POOR = 0.25
 
 
 @dataclass(frozen=True)
@@ -69,12 +80,14 @@ class Risk:
 
 
 def assess_risk(translation: str, *, flags: Sequence[QAFlag] = (), confidence: float | None = None,
-                official: str | None = None) -> Risk:
+                official: str | None = None, adequacy: float | None = None) -> Risk:
     """Risk of one translated segment.
 
     ``flags`` are its QA flags (term violations are the ``term`` flags); ``confidence`` is
     the model's average token log-probability, ``None`` when unknown (a human edit);
-    ``official`` is the aligned official Chinese, ``None`` when there is none.
+    ``official`` is the aligned official Chinese, ``None`` when there is none; ``adequacy``
+    the cosine of the English and the translation (:func:`adequacy_scores`), ``None`` when
+    not measured.
     """
     reasons = [RiskReason(flag.check, CHECKS[flag.check].weight, 1.0, flag.message) for flag in flags]
     if confidence is not None:
@@ -85,11 +98,26 @@ def assess_risk(translation: str, *, flags: Sequence[QAFlag] = (), confidence: f
         similarity = official_similarity(translation, official)
         reasons.append(RiskReason("official", WEIGHTS["official"], 1.0 - similarity,
                                   f"{similarity:.0%} similar to the official wording"))
+    if adequacy is not None:
+        factor = min(1.0, max(0.0, (ADEQUACY_GOOD - adequacy) / (ADEQUACY_GOOD - ADEQUACY_POOR)))
+        reasons.append(RiskReason("adequacy", WEIGHTS["adequacy"], factor,
+                                  f"meaning of English and MT {adequacy:.2f} alike (cosine)"))
     remaining = 1.0
     for reason in reasons:
         remaining *= 1.0 - reason.contribution
     ranked = sorted((r for r in reasons if r.contribution > 0), key=lambda r: -r.contribution)
     return Risk(1.0 - remaining, tuple(ranked))
+
+
+def adequacy_scores(embedder, sources: Sequence[str], translations: Sequence[str]) -> list[float | None]:
+    """Cosine of each English source and its translation under a cross-lingual ``embedder``
+    (:class:`workbench.embeddings.Embedder`); None for an empty translation."""
+    import numpy as np
+
+    src = embedder.embed(list(sources))
+    tgt = embedder.embed(list(translations))
+    cosines = np.einsum("ij,ij->i", src, tgt)
+    return [round(float(c), 4) if t.strip() else None for c, t in zip(cosines, translations)]
 
 
 def official_similarity(translation: str, official: str) -> float:
