@@ -127,7 +127,7 @@ def test_reject_keeps_the_reason_and_history_previews_and_reverts(resources, ses
     assert rejected.screen.history[0].label.endswith("wrong term")
     preview = screen.review_screen(resources, rejected.session, preview=1).preview
     assert (preview.number, preview.text, preview.reviewer, preview.action) == (1, "第一稿。", "ana", "edit")
-    assert preview.diff == (("equal", "第"), ("delete", "一"), ("insert", "二"), ("equal", "稿。"))
+    assert preview.diff == [("equal", "第"), ("delete", "一"), ("insert", "二"), ("equal", "稿。")]
     assert "<del class=\"wb-del\">一</del>" in render.preview_panel(screen.review_screen(resources, rejected.session,
                                                                                           preview=1))
     reverted = screen.act(resources, rejected.session, ANA, "revert", "", revision=1)
@@ -188,3 +188,25 @@ def test_document_text_in_the_screen_is_escaped(resources, session):
     for html in (render.english_panel(shown), render.mt_panel(shown), render.screen_progress(shown),
                  render.qa_panel(shown), render.segment_list(shown)):
         assert "<img" not in html
+
+
+def test_a_comment_thread_per_segment(resources, session):
+    empty = screen.comment(resources, session, ANA, "  ", "稿")
+    assert empty.screen.message_kind == "warn" and empty.screen.final == "稿"
+    added = screen.comment(resources, session, ANA, "Check the term with the desk.", "稿")
+    assert added.screen.message == "Comment added." and added.screen.final == "稿"
+    assert [(c.author, c.text) for c in added.screen.comments] == [("ana", "Check the term with the desk.")]
+    assert screen.review_screen(resources, screen.move(resources, session, "next")).comments == ()
+
+
+def test_find_and_replace_across_the_documents_finals(resources, session, store):
+    found = screen.find(resources, session, "译文", "稿")
+    assert found.screen.message == "Found in 3 segment(s)."
+    assert [(h.position, h.spans) for h in found.screen.found] == [(0, ((2, 4),)), (1, ((2, 4),)), (2, ((2, 4),))]
+    assert "<mark>译文</mark>" in render.found_panel(found.screen)
+    bad = screen.find(resources, session, "(", "稿", regex=True)
+    assert bad.screen.message_kind == "warn"
+    replaced = screen.replace(resources, session, ANA, "机器译文", "译稿")
+    assert replaced.screen.message == "Replaced in 3 segment(s), each a new revision."
+    assert [r.action for r in store.revisions(session.segment_ids[2])] == ["replace"]
+    assert replaced.screen.final == "译稿0"

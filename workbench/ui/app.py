@@ -100,16 +100,16 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
                                 mt = gr.HTML(elem_id="mt")
                             with gr.Column(scale=1, min_width=260):
                                 suggestions = gr.HTML(elem_id="suggestions")
-                        final = gr.Textbox(label="Final Chinese", lines=3, max_lines=8, elem_id="final")
+                        final = gr.Textbox(label="Final Chinese", lines=3, max_lines=4, elem_id="final")
                         qa = gr.HTML(elem_id="qa")
                         with gr.Row(elem_id="actions"):
                             prev_button = gr.Button("◀", elem_id="prev", size="sm", min_width=40, scale=0)
                             next_button = gr.Button("▶", elem_id="next", size="sm", min_width=40, scale=0)
                             save = gr.Button("Save", elem_id="save", size="sm", min_width=70, scale=0)
                             reject_category = gr.Dropdown(
-                                [(c, c) for c in pipeline.REJECT_CATEGORIES], value=None, show_label=False,
-                                elem_id="reject-category", container=False, min_width=120, scale=0,
-                                info=None)
+                                [("error category…", ""), *((c, c) for c in pipeline.REJECT_CATEGORIES)], value="",
+                                show_label=False, elem_id="reject-category", container=False, min_width=150,
+                                scale=0)
                             reject_reason = gr.Textbox(show_label=False, placeholder="reason for rejecting",
                                                        max_lines=1, elem_id="reject-reason", container=False,
                                                        min_width=140, scale=1)

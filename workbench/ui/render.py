@@ -348,7 +348,8 @@ def preview_panel(screen) -> str:
     for op, run in p.diff:
         tag = {"delete": "del", "insert": "ins"}.get(op)
         spans.append(f'<{tag} class="wb-{op[:3]}">{text(run)}</{tag}>' if tag else text(run))
-    reason = f" · {text(p.reason)}" if p.reason else ""
+    why = " · ".join(part for part in (p.category, p.reason) if part)
+    reason = f" · {text(why)}" if why else ""
     return (f'<div class="wb-preview"><div class="wb-label">revision {p.number} · {text(p.state)} · '
             f'{text(p.reviewer)} · {text(p.action)} · {text(p.created_at[:19].replace("T", " "))}{reason}</div>'
             f'<div lang="zh" class="wb-preview-text">{text(p.text)}</div>'
@@ -375,7 +376,7 @@ def found_panel(screen) -> str:
             out.append(text(hit.text[last:start]) + f"<mark>{text(hit.text[start:end])}</mark>")
             last = end
         out.append(text(hit.text[last:]))
-        items.append(f'<li>#{hit.number}: <span lang="zh">{"".join(out)}</span></li>')
+        items.append(f'<li>#{hit.position + 1}: <span lang="zh">{"".join(out)}</span></li>')
     return f'<ul class="wb-found">{"".join(items)}</ul>'
 
 
@@ -423,28 +424,39 @@ CSS = """
 .wb-tm-label { font-size: .8em; color: #1d4ed8; font-weight: 600; }
 .wb-tm-en { font-size: .8em; color: #6b7280; }
 .wb-risk { font-weight: 600; color: #b45309; }
-#topbar { align-items: center; }
+.gradio-container { padding-top: 4px !important; padding-bottom: 4px !important; }
+#topbar { align-items: center; min-height: 0; }
+#status { position: fixed; top: 6px; left: 50%; transform: translateX(-50%); z-index: 60; max-width: 50vw; }
+#review-bar { flex-wrap: nowrap; }
+#review-main, #editor-column { gap: 6px !important; }
+#editor-column > div { gap: 6px !important; }
+#qa .wb-qa { max-height: 50px; overflow-y: auto; }
 .wb-app-title { font-weight: 600; font-size: 1.05em; }
 #review-bar { align-items: center; gap: 8px; }
 #doc-progress { flex: 1 1 auto; }
 .wb-progress { display: flex; align-items: center; gap: 10px; }
+.wb-progress .wb-progress-title { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 480px;
+  margin: 0; }
+.wb-progress-words { white-space: nowrap; }
 .wb-progress .wb-bar { flex: 0 0 160px; }
 .wb-list-words { font-size: .8em; color: #6b7280; }
-.wb-list-scroll { max-height: 560px; overflow-y: auto; border: 1px solid #e5e7eb; border-radius: 6px; }
+.wb-list-scroll { max-height: 500px; overflow-y: auto; border: 1px solid #e5e7eb; border-radius: 6px; }
 .wb-list { width: 100%; border-collapse: collapse; font-size: .8em; table-layout: fixed; }
 .wb-list td { padding: 3px 4px; border-bottom: 1px solid #f3f4f6; vertical-align: top; overflow: hidden;
   text-overflow: ellipsis; white-space: nowrap; cursor: pointer; }
 .wb-list td.wb-n { width: 2.6em; text-align: right; color: #6b7280; }
-.wb-list td:nth-child(2) { width: 6.5em; }
+.wb-list td:nth-child(2) { width: 6.2em; }
+.wb-list .wb-state { font-size: .72em; padding: 0 4px; }
 .wb-list td.wb-r { width: 3.8em; }
 .wb-list tr.wb-current td { background: #dbeafe; font-weight: 600; }
 .wb-list tr:hover td { background: #eff6ff; }
 .wb-risk-high { color: #b91c1c; } .wb-risk-medium { color: #b45309; } .wb-risk-low { color: #15803d; }
 .wb-english, .wb-mt { user-select: text; cursor: text; padding: 4px 6px; border: 1px solid #e5e7eb;
-  border-radius: 6px; max-height: 120px; overflow-y: auto; }
+  border-radius: 6px; max-height: 70px; overflow-y: auto; }
+.wb-mt { max-height: 46px; }
 .wb-term { background: #fef9c3; }
 .wb-clause { border-bottom: 2px solid #b91c1c; }
-.wb-sugs { margin: 0; padding: 0; list-style: none; max-height: 230px; overflow-y: auto; }
+.wb-sugs { margin: 0; padding: 0; list-style: none; max-height: 186px; overflow-y: auto; }
 .wb-sug { padding: 2px 0; border-bottom: 1px solid #f3f4f6; }
 .wb-insert { min-width: 1.8em; border: 1px solid #9ca3af; border-radius: 4px; background: #f9fafb; cursor: pointer; }
 .wb-sug-label { font-size: .78em; color: #1d4ed8; font-weight: 600; }
@@ -456,6 +468,7 @@ CSS = """
 #actions { align-items: center; gap: 6px; }
 .wb-section { font-weight: 600; font-size: .9em; margin-top: 6px; }
 .wb-gloss { font-size: .85em; border-collapse: collapse; } .wb-gloss td { padding: 1px 6px; }
+.wb-gloss td:nth-child(2) { white-space: nowrap; }
 .wb-comments { font-size: .85em; margin: 0; } .wb-when { color: #6b7280; font-size: .85em; }
 .wb-preview { border-left: 3px solid #93c5fd; padding: 2px 8px; }
 .wb-unapproved { background: #fef3c7; }

@@ -90,39 +90,6 @@ class HistoryRow:
 
 
 @dataclass(frozen=True)
-class Preview:
-    """A revision picked in the history: its full text, who and when, and a diff to the current final."""
-
-    number: int
-    text: str
-    reviewer: str
-    created_at: str
-    action: str
-    state: str
-    reason: str
-    diff: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class CommentLine:
-    """One comment of the segment's thread."""
-
-    author: str
-    text: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Found:
-    """A find-and-replace hit in one segment's final."""
-
-    segment_id: int
-    number: int
-    text: str
-    spans: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
 class ReviewScreen:
     """Everything the review screen shows, as strings and rows built from the pipeline."""
 
@@ -150,11 +117,11 @@ class ReviewScreen:
     risk_words: str = ""
     confirm: tuple[str, ...] = ()
     terms: tuple = ()  # the glossary terms of the English (pipeline.segment_terms' TermHit)
-    comments: tuple[CommentLine, ...] = ()
+    comments: tuple = ()  # the segment's thread, oldest first (pipeline.comments' Comment)
     history: tuple[HistoryRow, ...] = ()
-    preview: Preview | None = None
+    preview: object | None = None  # a revision picked in the history (pipeline.revision_preview)
     offers: tuple[str, ...] = ()  # one line per segment a term change would be applied to
-    found: tuple[Found, ...] = ()
+    found: tuple = ()  # find-and-replace hits (pipeline.find_in_document's FoundText)
 
     @property
     def has_segment(self) -> bool:
@@ -166,7 +133,7 @@ class ReviewScreen:
 
 def review_screen(resources: pipeline.Resources, session: ReviewSession, *, final: str | None = None,
                   message: str = "", kind: str = "ok", preview: int | None = None,
-                  found: Sequence[Found] = ()) -> ReviewScreen:
+                  found: Sequence = ()) -> ReviewScreen:
     """The screen for ``session``: its document, list window and current segment.
 
     ``final`` keeps the reviewer's own text in the editor (after a refused save, or while
@@ -208,7 +175,7 @@ def review_screen(resources: pipeline.Resources, session: ReviewSession, *, fina
         final=final_text, base_revision=row.review.revision, qa_lines=qa_lines, risk_words=risk_words,
         confirm=session.pending, terms=terms, comments=_comments(resources, row.segment.id),
         history=tuple(HistoryRow(h.number, _history_label(h)) for h in reversed(history)),
-        preview=_preview(resources, row.segment.id, preview, history, row.review.text) if preview else None,
+        preview=_preview(resources, row.segment.id, preview) if preview else None,
         offers=tuple(f"#{_position(by_id, o.segment_id)}: {o.text} → {o.proposed}" for o in session.offers))
 
 
@@ -263,12 +230,14 @@ def _suggestions(row: pipeline.SegmentView, matches: Sequence, terms: Sequence,
                  resources: pipeline.Resources) -> tuple[Suggestion, ...]:
     """Numbered suggestions: each distinct official sentence (with the clause it covers), memory, terms, MT."""
     found: list[Suggestion] = []
-    seen: set[tuple] = set()
-    for link in row.links:  # best first
-        if (link.official_doc_id, link.sentence_ids) in seen:
+    # Clause by clause in the order of the English, then wording for the whole sentence; each text once.
+    spans = {link.id: Evidence.from_dict(link.evidence).span for link in row.links}
+    seen: set[str] = set()
+    for link in sorted(row.links, key=lambda link: (spans[link.id] is None, (spans[link.id] or (0, 0))[0])):
+        if link.text in seen:
             continue
-        seen.add((link.official_doc_id, link.sentence_ids))
-        span = Evidence.from_dict(link.evidence).span
+        seen.add(link.text)
+        span = spans[link.id]
         covers = f"for “{row.segment.text[span[0]:span[1]]}”" if span else "for the whole sentence"
         found.append(Suggestion(0, "official", link.text, f"official · {_document_words(link, resources)}",
                                 f"{covers} · score {link.score:.2f}", span))
@@ -294,11 +263,8 @@ def _document_words(link, resources: pipeline.Resources) -> str:
     return link.official_doc_id or "official corpus"
 
 
-def _comments(resources: pipeline.Resources, segment_id: int) -> tuple[CommentLine, ...]:
-    comments = _backend("comments")
-    if comments is None:
-        return ()
-    return tuple(CommentLine(c.author, c.text, c.created_at) for c in comments(resources.store, segment_id))
+def _comments(resources: pipeline.Resources, segment_id: int) -> tuple:
+    return tuple(pipeline.comments(resources.store, segment_id))
 
 
 def _history_label(revision) -> str:
@@ -308,18 +274,12 @@ def _history_label(revision) -> str:
             f"{f' · {category}' if category else ''} · {revision.created_at[:16].replace('T', ' ')}{reason}")
 
 
-def _preview(resources: pipeline.Resources, segment_id: int, number: int, history: Sequence,
-             current: str) -> Preview | None:
-    revision_preview = _backend("revision_preview")
-    if revision_preview is not None:
-        p = revision_preview(resources.store, segment_id, number)
-        reason = " · ".join(x for x in (p.category, p.reason) if x)
-        return Preview(number, p.text, p.reviewer, p.created_at, p.action, p.state, reason, tuple(p.diff))
-    for old in history:
-        if old.number == number:
-            return Preview(number, old.text, old.reviewer, old.created_at, old.action, old.state, old.reason or "",
-                           tuple(pipeline.char_diff(old.text, current)))
-    return None
+def _preview(resources: pipeline.Resources, segment_id: int, number: int):
+    """The picked revision, or None when the segment has no such revision (the list was stale)."""
+    try:
+        return pipeline.revision_preview(resources.store, segment_id, number)
+    except InputError:
+        return None
 
 
 def _cut(value: str, limit: int = LIST_CELL_CHARS) -> str:
@@ -477,7 +437,7 @@ def _approval_problems(resources: pipeline.Resources, segment_id: int, final: st
 def _offer_propagation(resources: pipeline.Resources, session: ReviewSession, before: pipeline.SegmentView,
                        after: str) -> ReviewSession:
     """Offer a one-term correction (受控物品 → 管制物项) to the other segments of the document that use it."""
-    earlier = before.review.text if before.review.revision else (before.mt.text if before.mt else "")
+    earlier = pipeline.current_text(before)
     change = correction_from_edit(earlier, after) if earlier and after else None
     if change is None or not change[0].strip() or not change[1].strip():
         return session
@@ -522,12 +482,11 @@ def add_term(resources: pipeline.Resources, session: ReviewSession, actor, en: s
 
 def comment(resources: pipeline.Resources, session: ReviewSession, actor, text: str, final: str) -> Outcome:
     """Add a comment to the segment's thread."""
-    add_comment = _backend("add_comment")
-    if session.segment_id is None or add_comment is None:
+    if session.segment_id is None:
         return Outcome(session, review_screen(resources, session, final=final, kind="warn",
                                               message="Open a document first."))
     try:
-        add_comment(resources.store, session.segment_id, author=actor.name or "anonymous", text=text)
+        pipeline.add_comment(resources.store, session.segment_id, author=actor.name or "anonymous", text=text)
     except WorkbenchError as err:
         return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="warn"))
     return Outcome(session, review_screen(resources, session, final=final, message="Comment added."))
@@ -536,15 +495,14 @@ def comment(resources: pipeline.Resources, session: ReviewSession, actor, text: 
 def find(resources: pipeline.Resources, session: ReviewSession, needle: str, final: str, *,
          regex: bool = False) -> Outcome:
     """Every final of the document holding ``needle``, as rows to review before replacing."""
-    find_in_document = _backend("find_in_document")
-    if session.doc_id is None or find_in_document is None or not needle:
+    if session.doc_id is None or not needle:
         return Outcome(session, review_screen(resources, session, final=final, kind="warn",
                                               message="Open a document and type what to find."))
     try:
-        hits = find_in_document(resources.store, session.doc_id, needle, regex=regex)
+        hits = pipeline.find_in_document(resources.store, session.doc_id, needle, regex=regex)
     except WorkbenchError as err:
         return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="warn"))
-    found = tuple(Found(h.segment_id, h.position + 1, h.text, tuple(h.spans)) for h in hits)
+    found = tuple(hits)
     return Outcome(session, review_screen(resources, session, final=final, found=found,
                                           message=f"Found in {len(found)} segment(s)."))
 
@@ -552,13 +510,12 @@ def find(resources: pipeline.Resources, session: ReviewSession, needle: str, fin
 def replace(resources: pipeline.Resources, session: ReviewSession, actor, needle: str, replacement: str, *,
             regex: bool = False) -> Outcome:
     """Replace ``needle`` in every final of the document, each changed segment a new revision."""
-    replace_in_document = _backend("replace_in_document")
-    if session.doc_id is None or replace_in_document is None or not needle:
+    if session.doc_id is None or not needle:
         return Outcome(session, review_screen(resources, session, kind="warn",
                                               message="Open a document and type what to find."))
     try:
         actor.require("edit")
-        saved = replace_in_document(resources.store, session.doc_id, needle, replacement,
+        saved = pipeline.replace_in_document(resources.store, session.doc_id, needle, replacement,
                                     reviewer=actor.name or "anonymous", regex=regex)
     except WorkbenchError as err:
         return Outcome(session, review_screen(resources, session, message=str(err), kind="warn"))
