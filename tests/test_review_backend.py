@@ -276,3 +276,32 @@ def test_a_bad_search_is_one_line(sample_store, needle, replacement, regex, mess
     with pytest.raises(InputError, match=message):
         pipeline.replace_in_document(sample_store, "doc-sample", needle, replacement, reviewer="wang", regex=regex)
     assert _finals(sample_store) == ["机器译文0", "机器译文1", "机器译文2"]
+
+
+# --- the document's title, and an article pasted twice ---------------------------------------------------
+
+def test_a_document_is_titled_by_the_articles_headline_and_a_second_paste_says_it_reopened(store):
+    from tests.conftest import DEMO_ARTICLE
+
+    article = DEMO_ARTICLE.read_text(encoding="utf-8")
+    first = pipeline.process_article(article, store=store, corpus=None)
+    assert (first.reopened, first.notice) == (False, None)
+    assert pipeline.open_document(store, first).document.title == (
+        "China and U.S. Finalize Trade Agreement to Ease Export Restrictions")
+    again = pipeline.process_article(article, store=store, corpus=None)
+    assert again == first == again.doc_id and isinstance(again, str)
+    assert (again.reopened, again.notice) == (True, "this article was already here: opened it, with its reviews")
+
+
+@pytest.mark.parametrize(("article", "title"), [
+    ("Trade talks resume in London\n\nBy Jane Doe\n\nOfficials met on Monday.", "Trade talks resume in London"),
+    ("By Jane Doe\n\nChina And U.S. Confirm The Framework Details Agreed In London Last Month\n\nThey met.",
+     "China And U.S. Confirm The Framework Details Agreed In London Last Month"),
+    ("Officials met on Monday in London to discuss the framework.\n\nThey agreed.",
+     "Officials met on Monday in London to discuss the framework."),
+    ("June 27, 2025\n\nOfficials met.", "Officials met."),
+])
+def test_the_headline_is_the_first_top_paragraph_that_reads_as_one(article, title):
+    from workbench.ingest import article_title, clean_text
+
+    assert article_title(clean_text(article)) == title

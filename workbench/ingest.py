@@ -85,6 +85,41 @@ def clean_text(raw: str, *, source_format: str = "text", keep_duplicates: bool =
     return CleanText("\n\n".join(paragraphs), tuple(paragraphs), dropped, source_format, title)
 
 
+# A headline: short, no sentence-final mark, most of its longer words capitalised (Title Case),
+# or very short. Scraped pages often lead with a summary sentence or a byline before it.
+HEADLINE_MAX_CHARS = 150
+HEADLINE_MAX_WORDS = 20
+HEADLINE_SHORT_WORDS = 8
+HEADLINE_LOOKS_AT = 3  # paragraphs from the top
+_SENTENCE_END = re.compile(r"[.。;；:：,，]$")
+_BYLINE = re.compile(r"^(?:by|photo|updated|posted|published)\b", re.IGNORECASE)
+
+
+def is_headline(paragraph: str) -> bool:
+    """True when ``paragraph`` reads as an article's headline rather than a sentence, byline or dateline."""
+    words = paragraph.split()
+    if not 2 <= len(words) <= HEADLINE_MAX_WORDS or len(paragraph) > HEADLINE_MAX_CHARS:
+        return False
+    if _SENTENCE_END.search(paragraph) or _is_byline_or_dateline(paragraph):
+        return False
+    long_words = [w for w in words if sum(ch.isalpha() for ch in w) >= 4]
+    capitalised = sum(w[0].isupper() for w in long_words)
+    return len(words) <= HEADLINE_SHORT_WORDS or capitalised * 5 >= len(long_words) * 3
+
+
+def article_title(clean: CleanText, *, max_chars: int = 100) -> str:
+    """The article's title: the page's own, else its headline (the first of the top paragraphs that reads as one),
+    else its first paragraph, cut to ``max_chars``."""
+    top = clean.paragraphs[:HEADLINE_LOOKS_AT]
+    title = clean.title or next((p for p in top if is_headline(p)), None) or next(
+        (p for p in top if not _is_byline_or_dateline(p)), clean.paragraphs[0])
+    return title if len(title) <= max_chars else title[:max_chars - 1].rstrip() + "…"
+
+
+def _is_byline_or_dateline(paragraph: str) -> bool:
+    return bool(_BYLINE.search(paragraph)) or sum(ch.isdigit() for ch in paragraph) * 3 > len(paragraph)
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")

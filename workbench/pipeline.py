@@ -28,6 +28,7 @@ from workbench.ingest import (
     MAX_SEGMENTS,
     SUPPORTED_SUFFIXES,
     CleanText,
+    article_title,
     check_pasted_size,
     clean_text,
     control_character,
@@ -131,15 +132,39 @@ def load_translator_or_none(settings: Settings, *, store: Store | None = None, *
         return None, str(err)
 
 
+class ProcessResult(str):
+    """The id of a processed article, and whether it was already stored (``reopened``) rather than processed now.
+
+    A ``str`` (the document id itself), so every caller that only wants the id keeps using it as one.
+    """
+
+    reopened: bool
+
+    def __new__(cls, doc_id: str, *, reopened: bool = False) -> ProcessResult:
+        result = super().__new__(cls, doc_id)
+        result.reopened = reopened
+        return result
+
+    @property
+    def doc_id(self) -> str:
+        """The document id as a plain string."""
+        return str(self)
+
+    @property
+    def notice(self) -> str | None:
+        """What to tell the reviewer when the article was already here; None when it was processed now."""
+        return "this article was already here: opened it, with its reviews" if self.reopened else None
+
+
 def process_article(article: str | CleanText, *, store: Store, translator=None, corpus: OfficialCorpus | None,
                     progress: ProgressFn | None = None, title: str | None = None, termbase=None,
                     should_stop: Callable[[], bool] | None = None, max_segments: int = MAX_SEGMENTS,
-                    max_segment_chars: int = MAX_SEGMENT_CHARS, actor: str | None = None) -> str:
-    """Clean, segment, translate, align and store an article; returns the document id.
+                    max_segment_chars: int = MAX_SEGMENT_CHARS, actor: str | None = None) -> ProcessResult:
+    """Clean, segment, translate, align and store an article; returns the document id (a :class:`ProcessResult`).
 
     ``article`` is pasted text (its format is detected; over the upload limit it is refused)
     or an already cleaned upload. An article already in the store is not processed again:
-    its id is returned. The official terms of ``termbase`` (default: the shipped glossary and
+    its id is returned, marked ``reopened``. The document's title is the article's headline. The official terms of ``termbase`` (default: the shipped glossary and
     the store's user terms) are enforced in the MT. Sentences longer than
     ``max_segment_chars`` are split; an article of more than ``max_segments`` segments is
     refused. ``should_stop()`` is asked between stages and translation batches: when it says
@@ -157,7 +182,7 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
     clean = article if isinstance(article, CleanText) else clean_text(article or "", source_format=detect_format(article or ""))
     doc_id = document_id_for(clean.text)
     if store.has_document(doc_id):
-        return doc_id
+        return ProcessResult(doc_id, reopened=True)
     segments = bounded_segments(segment_text(clean.text, "en"), max_segments=max_segments,
                                 max_segment_chars=max_segment_chars)
     report("segment", len(segments), len(segments))
@@ -188,7 +213,7 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
 
     store.add_document(NewDocument(
         id=doc_id,
-        title=title or clean.title or _title_from(clean),
+        title=title or article_title(clean, max_chars=TITLE_CHARS),
         source_text=clean.text,
         source_format=clean.source_format,
         segments=[NewSegment(s.index, s.text, s.paragraph, s.start, s.end) for s in segments],
@@ -202,7 +227,7 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
                                                              "format": clean.source_format})
     if progress is not None:
         progress("store", len(segments), len(segments))
-    return doc_id
+    return ProcessResult(doc_id)
 
 
 def bounded_segments(segments: Sequence, *, max_segments: int = MAX_SEGMENTS,
@@ -252,11 +277,6 @@ def _news_embedder_name() -> str | None:
     from workbench.embeddings import DEFAULT_EMBEDDER
 
     return DEFAULT_EMBEDDER if news.DEFAULT_NEWS_WEIGHTS.meaning else None
-
-
-def _title_from(clean: CleanText) -> str:
-    first = clean.paragraphs[0]
-    return first if len(first) <= TITLE_CHARS else first[:TITLE_CHARS - 1].rstrip() + "…"
 
 
 def _new_translation(position: int, t, problems: tuple[dict, ...]) -> NewTranslation:
