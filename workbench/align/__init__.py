@@ -11,13 +11,11 @@ UI can show why two spans were linked. Everything works without MT; with MT it i
 
 from __future__ import annotations
 
-import dataclasses
 import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from workbench.align.base import Aligner, ParallelAligner, join_sentences
-from workbench.align.base import check_sentences as _check_side
 from workbench.align.beads import (
     AlignmentSignature,
     Bead,
@@ -27,16 +25,15 @@ from workbench.align.beads import (
     format_bead,
     parse_beads,
 )
-from workbench.align.mt import check_mt_lines
+from workbench.align.news import NewsAligner
 from workbench.corpus import OfficialCorpus
 from workbench.dictionary import BilingualDictionary, load_dictionary
-from workbench.errors import InputError
 
 if TYPE_CHECKING:
     from workbench.align.news import NewsIndex, NewsWeights
     from workbench.embeddings import Embedder
 
-__all__ = ["Aligner", "ParallelAligner", "align_article", "align_parallel", "align_news", "join_sentences", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
+__all__ = ["Aligner", "ParallelAligner", "NewsAligner", "align_article", "align_parallel", "align_news", "join_sentences", "lookup", "news_index", "Bead", "Evidence", "NewsLink", "LookupHit",
            "AlignmentSignature", "format_bead", "parse_beads", "parallel_signature"]
 
 def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en", tgt_lang: str = "zh",
@@ -95,30 +92,17 @@ _INDEXES: weakref.WeakKeyDictionary[OfficialCorpus, NewsIndex] = weakref.WeakKey
 
 def align_news(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence[str] | None = None,
                reference: str = "auto", weights: NewsWeights | None = None) -> list[NewsLink]:
-    """Link each English sentence, and each quote inside it, to official Chinese sentences (or to none).
+    """Link each English sentence, and each quote and reported clause inside it, to official
+    Chinese sentences or to none (:class:`~workbench.align.news.NewsAligner`).
 
     ``reference`` is ``"auto"`` (retrieve the best documents from the corpus) or a document id.
-    One link per sentence, in order, followed by one per quote in that sentence.
+    One link per sentence, in order, each followed by one per quote and clause in that sentence.
     """
-    from workbench.align.news import DEFAULT_NEWS_WEIGHTS, TOP_DOCUMENTS, link_units, make_units
+    from workbench.align.news import DEFAULT_NEWS_WEIGHTS
 
-    weights = weights or DEFAULT_NEWS_WEIGHTS
-    _check_side(sentences, "English", "en")
-    if mt is not None:
-        check_mt_lines(mt, len(sentences))
-    index = news_index(corpus)
-    units = make_units(sentences, index.dictionary, mt, embedder=index.embedder, weights=weights)
-    if reference == "auto":
-        ranked = index.rank_documents(units)
-        if not ranked:
-            doc_ids: list[str] = []
-        else:
-            best = ranked[0][1]
-            doc_ids = [d for d, score in ranked[:TOP_DOCUMENTS] if score >= 0.5 * best]
-    else:
-        corpus.get(reference, "zh")  # raises CorpusError naming close ids
-        doc_ids = [reference]
-    return link_units(units, index, doc_ids, weights)
+    aligner = NewsAligner(corpus, weights=weights or DEFAULT_NEWS_WEIGHTS, reference=reference,
+                          mt_source="none" if mt is None else "file")
+    return aligner.align(sentences, mt=mt)
 
 
 def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None = None,
@@ -128,22 +112,9 @@ def lookup(text: str, corpus: OfficialCorpus, *, top_k: int = 5, mt: str | None 
     Scored as news units are (:class:`~workbench.align.news.NewsWeights`): dictionary terms,
     numbers, MT when given, and the meaning margin; each hit's evidence names them.
     """
-    from workbench.align.news import DEFAULT_NEWS_WEIGHTS, Unit, lookup_unit, make_unit
+    from workbench.align.news import DEFAULT_NEWS_WEIGHTS
 
-    if not text.strip():
-        raise InputError("the text to look up is empty; give an English word, phrase or sentence")
-    if top_k < 1:
-        raise InputError(f"the number of results (--top) must be at least 1, not {top_k}; ask for 1 or more")
-    index = news_index(corpus)
-    unit: Unit = make_unit((0,), text, None, index.dictionary, mt)
-    if not unit.keys and not unit.numbers:
-        return []
-    if index.embedder is not None:
-        unit = dataclasses.replace(unit, vector=index.embedder.embed([text])[0])
-    return lookup_unit(unit, index, top_k, weights or DEFAULT_NEWS_WEIGHTS)
-
-
-ARTICLE_MODES = ("auto", "news", "parallel")
+    return NewsAligner(corpus, weights=weights or DEFAULT_NEWS_WEIGHTS).lookup(text, top_k=top_k, mt=mt)
 
 
 def align_article(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Sequence[str] | None = None,
@@ -160,22 +131,5 @@ def align_article(sentences: Sequence[str], corpus: OfficialCorpus, *, mt: Seque
     Parallel results come as one :class:`NewsLink` per bead that holds English, so both
     modes give the same shape.
     """
-    from workbench.align.news import parallel_reference
-
-    if mode not in ARTICLE_MODES:
-        raise InputError(f"unknown alignment mode {mode!r}; use one of {', '.join(ARTICLE_MODES)}")
-    if mode == "parallel":
-        if reference == "auto":
-            raise InputError("parallel mode aligns against one document; name it with --reference DOC_ID")
-        doc_id = reference
-    else:
-        links = align_news(sentences, corpus, mt=mt, reference=reference)
-        doc_id = parallel_reference(links, len(sentences)) if mode == "auto" else None
-        if doc_id is None:
-            return links, None
-    official = [s.text for s in corpus.get(doc_id, "zh").sentences]
-    beads = align_parallel(sentences, official, mt=mt)
-    # An official sentence the article leaves out has no English segment to report.
-    return [NewsLink(bead.src, join_sentences(sentences, bead.src, "en"), None, doc_id if bead.tgt else None,
-                     bead.tgt, join_sentences(official, bead.tgt, "zh"), bead.score, bead.evidence)
-            for bead in beads if bead.src], doc_id
+    aligner = NewsAligner(corpus, reference=reference, mt_source="none" if mt is None else "file")
+    return aligner.align_article(sentences, mt=mt, mode=mode)

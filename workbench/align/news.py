@@ -38,14 +38,18 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from workbench.align.beads import Evidence, LookupHit, NewsLink
+from workbench.align.base import Aligner, check_sentences
+from workbench.align.beads import AlignmentSignature, Evidence, LookupHit, NewsLink
+from workbench.align.mt import check_mt_lines
 from workbench.align.signals import mt_ngrams, number_features
 from workbench.corpus import OfficialCorpus, OfficialDocument
 from workbench.dictionary import BilingualDictionary, stem_key
 from workbench.embeddings import Embedder
+from workbench.errors import InputError
 from workbench.text.en import english_tokens
 from workbench.text.zh import cjk_count
 
@@ -56,6 +60,10 @@ class NewsWeights:
     dev set of ``benchmarks/lookup_dev.py`` only); in the signature."""
 
     link_threshold: float = 0.33  # below this a unit has no counterpart
+    # A sentence with no sign of reported speech (no quote, no "said", "announced", "according
+    # to", no ministry or spokesperson named) is less likely to carry official wording: a
+    # headline or an analyst's summary on the same topic. It needs this much more to link.
+    unreported_extra: float = 0.05
     extra_target_gain: float = 0.05  # a further Chinese sentence joins a link only if it raises the score this much
     dictionary: float = 1.0
     numbers: float = 1.0
@@ -93,6 +101,9 @@ _CLAUSE_START = re.compile(
     r"|[,;]\s*[”\"]?\s*(?=and\s+(?:the\s+)?(?-i:[A-Z]))|;\s*", re.IGNORECASE)
 # A piece that ends in a reporting verb names a speaker; the statement is in the next piece.
 _ATTRIBUTION = re.compile(r"\b" + _REPORTING + r"$", re.IGNORECASE)
+_REPORTED = re.compile(r"\b(?:says?|said|announc(?:e|es|ed|ement)|not(?:e|es|ed)|stat(?:es|ed|ement)|confirm(?:s|ed)|"
+                       r"report(?:s|ed)|according\s+to|told|add(?:s|ed)|stress(?:es|ed)|pledg(?:es|ed)|"
+                       r"indicat(?:es|ed)|ministry|spokes(?:person|man|woman)|commerce\s+secretary)\b", re.IGNORECASE)
 _ZH_MAX_WORD = 8
 _SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";", ".", "”", "」", "』", ")", "）")
 
@@ -133,6 +144,11 @@ class Unit:
     mt: str | None = None
     span: tuple[int, int] | None = None  # characters of the sentence a clause or quote unit covers
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    reported: bool = True  # the sentence shows reported speech (:func:`reports_speech`)
+
+    def threshold(self, weights: NewsWeights) -> float:
+        """The score this unit needs to link."""
+        return weights.link_threshold + (0.0 if self.reported else weights.unreported_extra)
 
 
 class NewsIndex:
@@ -380,9 +396,11 @@ def make_units(sentences: Sequence[str], dictionary: BilingualDictionary,
     """
     units = []
     for i, text in enumerate(sentences):
-        units.append(make_unit((i,), text, None, dictionary, mt[i] if mt is not None else None))
+        reported = reports_speech(text)
+        units.append(make_unit((i,), text, None, dictionary, mt[i] if mt is not None else None, reported=reported))
         for start, end in unit_spans(text, min_tokens=weights.clause_tokens):
-            units.append(make_unit((i,), text, text[start:end], dictionary, None, span=(start, end)))
+            units.append(make_unit((i,), text, text[start:end], dictionary, None, span=(start, end),
+                                   reported=reported))
     if embedder is not None and embedder.cross_lingual and units:
         vectors = embedder.embed([u.quote or u.text for u in units])
         units = [dataclasses.replace(u, vector=v) for u, v in zip(units, vectors)]
@@ -427,11 +445,17 @@ def unit_spans(text: str, *, min_tokens: int = 5) -> list[tuple[int, int]]:
 
 
 def make_unit(src: tuple[int, ...], text: str, quote: str | None, dictionary: BilingualDictionary,
-              mt: str | None, *, span: tuple[int, int] | None = None) -> Unit:
+              mt: str | None, *, span: tuple[int, int] | None = None, reported: bool = True) -> Unit:
     """One unit: the dictionary keys and numbers of ``quote`` (or of ``text`` when there is none)."""
     part = quote or text
     keys = tuple(key for key, _surface, _start in dictionary.english_keys(part, stems=True))
-    return Unit(src, text, quote, keys, frozenset(number_features(part, "en")), mt, span)
+    return Unit(src, text, quote, keys, frozenset(number_features(part, "en")), mt, span, reported=reported)
+
+
+def reports_speech(text: str) -> bool:
+    """Whether an English sentence shows reported speech: a quote, a reporting verb, or a
+    speaker that issues statements (ministry, spokesperson, statement, announcement)."""
+    return bool(_QUOTE.search(text) or _REPORTED.search(text))
 
 
 def _margins(units: Sequence[Unit], candidates: Sequence[IndexedSentence], weights: NewsWeights) -> Margins | None:
@@ -462,14 +486,14 @@ def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str],
         if unit.span is None:
             continue
         siblings = {(t[0][0].doc_id, t[0][0].index) for r, t in found.items()
-                    if r != row and units[r].src == unit.src and t[0] and t[1] >= weights.link_threshold}
+                    if r != row and units[r].src == unit.src and t[0] and t[1] >= units[r].threshold(weights)}
         if siblings:
             found[row] = _best_targets(unit, candidates, index, weights, margins, row, frozenset(siblings))
     for row, unit in enumerate(units):
         if unit.span is not None:
             continue
         clauses = sorted((t for r, t in found.items() if units[r].src == unit.src and t[0]
-                          and t[1] >= weights.link_threshold), key=lambda t: -t[1])
+                          and t[1] >= unit.threshold(weights)), key=lambda t: -t[1])
         if clauses:
             doc_id = clauses[0][0][0].doc_id
             targets = sorted({t.index: t for c in clauses for t in c[0] if t.doc_id == doc_id}.values(),
@@ -483,7 +507,7 @@ def link_units(units: Sequence[Unit], index: NewsIndex, doc_ids: Sequence[str],
     links = []
     for row, unit in enumerate(units):
         targets, score, parts = found[row]
-        if score < weights.link_threshold or not targets:
+        if score < unit.threshold(weights) or not targets:
             links.append(NewsLink(unit.src, unit.text, unit.quote, None, (), "", score,
                                   Evidence(signals=dict(parts), span=unit.span)))
             continue
@@ -530,3 +554,125 @@ def parallel_reference(links: Sequence[NewsLink], sentence_count: int) -> str | 
         return None
     in_order = sum(b >= a for a, b in zip(firsts, firsts[1:]))
     return doc_id if in_order >= PARALLEL_ORDER * (len(firsts) - 1) else None
+
+
+# --- the aligner -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewsSignature(AlignmentSignature):
+    """:class:`AlignmentSignature` plus what decides news links: the weights' hash, the sentence
+    encoder and the glossary the dictionary was built from (a hash of its text)."""
+
+    weights: str = ""
+    embedder: str = "none"
+    glossary: str = ""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}|weights:{self.weights}|embedder:{self.embedder}|glossary:{self.glossary}"
+
+
+ARTICLE_MODES = ("auto", "news", "parallel")
+
+
+class NewsAligner(Aligner):
+    """News mode: an English article against the official corpus, each sentence, quote and
+    reported clause linked to 0..k official sentences (or to none).
+
+    ``weights`` are the thresholds and signal weights (:class:`NewsWeights`); the sentence
+    encoder is the index's (``use-m`` when it loads, else none, and linking goes on from the
+    lexical evidence); ``reference`` is ``"auto"`` (retrieve the best documents) or a
+    document id; ``mt_source`` names where MT given to :meth:`align` comes from, for the
+    signature.
+    """
+
+    mode = "news"
+
+    def __init__(self, corpus: OfficialCorpus, *, weights: NewsWeights = DEFAULT_NEWS_WEIGHTS,
+                 reference: str = "auto", mt_source: str = "none",
+                 dictionary: BilingualDictionary | None = None) -> None:
+        self.corpus = corpus
+        self.weights = weights
+        self.reference = reference
+        self.mt_source = mt_source
+        self._dictionary = dictionary
+
+    def index(self) -> NewsIndex:
+        """The corpus's retrieval index, brought up to date (:func:`workbench.align.news_index`)."""
+        from workbench.align import news_index
+
+        return news_index(self.corpus, self._dictionary)
+
+    def documents_for(self, units: Sequence[Unit], index: NewsIndex) -> list[str]:
+        """The documents to link into: the named reference, or the best retrieved ones."""
+        if self.reference != "auto":
+            self.corpus.get(self.reference, "zh")  # raises CorpusError naming close ids
+            return [self.reference]
+        ranked = index.rank_documents(units)
+        if not ranked:
+            return []
+        best = ranked[0][1]
+        return [d for d, score in ranked[:TOP_DOCUMENTS] if score >= 0.5 * best]
+
+    def align(self, src: Sequence[str], *, mt: Sequence[str] | None = None) -> list[NewsLink]:  # type: ignore[override]
+        """One link per sentence, in order, each followed by one per quote and clause in it."""
+        check_sentences(src, "English", "en")
+        if mt is not None:
+            check_mt_lines(mt, len(src))
+        index = self.index()
+        units = make_units(src, index.dictionary, mt, embedder=index.embedder, weights=self.weights)
+        return link_units(units, index, self.documents_for(units, index), self.weights)
+
+    def lookup(self, text: str, *, top_k: int = 5, mt: str | None = None) -> list[LookupHit]:
+        """The ``top_k`` official sentences of the whole corpus that best render ``text``."""
+        if not text.strip():
+            raise InputError("the text to look up is empty; give an English word, phrase or sentence")
+        if top_k < 1:
+            raise InputError(f"the number of results (--top) must be at least 1, not {top_k}; ask for 1 or more")
+        index = self.index()
+        unit = make_unit((0,), text, None, index.dictionary, mt)
+        if not unit.keys and not unit.numbers:
+            return []
+        if index.embedder is not None:
+            unit = dataclasses.replace(unit, vector=index.embedder.embed([text])[0])
+        return lookup_unit(unit, index, top_k, self.weights)
+
+    def align_article(self, src: Sequence[str], *, mt: Sequence[str] | None = None,
+                      mode: str = "auto") -> tuple[list[NewsLink], str | None]:
+        """``(links, parallel_doc_id)``: news links, or, when the article reads as the
+        translation of one document (``auto``) or is said to be (``parallel``, with the
+        document as ``reference``), its beads against that document in the same shape."""
+        from workbench.align.base import ParallelAligner, join_sentences
+
+        if mode not in ARTICLE_MODES:
+            raise InputError(f"unknown alignment mode {mode!r}; use one of {', '.join(ARTICLE_MODES)}")
+        if mode == "parallel":
+            if self.reference == "auto":
+                raise InputError("parallel mode aligns against one document; name it with --reference DOC_ID")
+            doc_id = self.reference
+        else:
+            links = self.align(src, mt=mt)
+            doc_id = parallel_reference(links, len(src)) if mode == "auto" else None
+            if doc_id is None:
+                return links, None
+        official = [s.text for s in self.corpus.get(doc_id, "zh").sentences]
+        beads = ParallelAligner(mt_source="none" if mt is None else "file").align(src, official, mt=mt)
+        # An official sentence the article leaves out has no English segment to report.
+        return [NewsLink(bead.src, join_sentences(src, bead.src, "en"), None, doc_id if bead.tgt else None,
+                         bead.tgt, join_sentences(official, bead.tgt, "zh"), bead.score, bead.evidence)
+                for bead in beads if bead.src], doc_id
+
+    def signature(self) -> NewsSignature:
+        """Mode, signals, most official sentences per link, MT source, weights, encoder and glossary."""
+        from workbench.signature import short_hash
+
+        index = self.index()
+        meaning = index.embedder is not None and self.weights.meaning > 0
+        signals = [s for s, on in (("mt", self.mt_source != "none"), ("meaning", meaning), ("dictionary", True),
+                                   ("numbers", True), ("quotes", True), ("clauses", True)) if on]
+        try:
+            glossary = short_hash([Path(self.corpus.glossary).read_text(encoding="utf-8")])
+        except OSError:
+            glossary = "none"
+        return NewsSignature("news", tuple(signals), MAX_TARGETS, self.mt_source, weights=self.weights_hash(),
+                             embedder=index.embedder.name if meaning and index.embedder else "none",
+                             glossary=glossary)
