@@ -147,7 +147,7 @@ def test_exchange_formats_round_trip_cjk_and_markup(fmt):
 def test_xliff_file_is_version_2_with_states():
     result = export_records(make_records(), "xliff", "states")
     xml = result.path.read_text(encoding="utf-8")
-    assert 'version="2.0"' in xml and 'srcLang="en"' in xml and 'trgLang="zh"' in xml
+    assert 'version="2.0"' in xml and 'srcLang="en"' in xml and 'trgLang="zh-CN"' in xml
     assert 'state="final"' in xml and 'state="translated"' in xml
 
 

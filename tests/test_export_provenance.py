@@ -32,7 +32,8 @@ def records() -> list[ExportRecord]:
         ExportRecord(id="1", document_id="doc-a", en="China will review applications.", zh="中方将依法审批申请。",
                      zh_mt="中方将审批申请。", zh_official="中方将依法审批申请。", official_doc_id="mofcom-1",
                      alignment_score=0.9, reviewer="li", model="tiny", model_revision="r42", backend="ctranslate2",
-                     official_doc_version="v7", citation=CITATION, run_signature=RUN),
+                     official_doc_version="v7", citation=CITATION, run_signature=RUN, created_by="zhang",
+                     created_at="2026-01-01T16:00:00+08:00", updated_at="2026-01-02T09:30:05.250000+00:00"),
         ExportRecord(id="2", document_id="doc-a", en="Talks went well.", zh="会谈顺利。", zh_mt="会谈很好。",
                      state="edited", reviewer="li", model="tiny", model_revision="r42", backend="ctranslate2",
                      run_signature=RUN),
@@ -102,9 +103,15 @@ def test_tmx_carries_signatures_in_its_header_and_provenance_per_unit_and_valida
     first, second = tree.iterfind("body/tu")
     assert [(p.get("type"), p.text) for p in first.iterfind("prop")] == [
         ("x-context", "doc-a"), ("x-model", "tiny"), ("x-model-revision", "r42"), ("x-backend", "ctranslate2"),
-        ("x-official-doc-id", "mofcom-1"), ("x-official-doc-version", "v7")]
+        ("x-official-doc-id", "mofcom-1"), ("x-official-doc-version", "v7"), ("x-citation", CITATION)]
     assert [p.get("type") for p in second.iterfind("prop")] == ["x-context", "x-model", "x-model-revision",
                                                                  "x-backend"]
+    # who saved the first and the latest revision, and when, in TMX's own attributes and date format
+    assert {k: first.get(k) for k in ("creationdate", "creationid", "changedate", "changeid")} == {
+        "creationdate": "20260101T080000Z", "creationid": "zhang", "changedate": "20260102T093005Z", "changeid": "li"}
+    assert [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in first.iterfind("tuv")] == ["en", "zh-CN"]
+    assert tree.find("header").get("srclang") == "en"
+    assert not {"creationdate", "creationid"} & set(second.attrib) and second.get("changeid") == "li"
     dtd = etree.DTD(str(shared_path("schemas", "tmx14.dtd")))
     assert dtd.validate(tree), dtd.error_log.filter_from_errors()
 
@@ -117,7 +124,8 @@ def test_xliff_carries_signatures_as_file_notes_never_inside_segments_and_valida
     unit = tree.getroot().find(f"{XLIFF}file/{XLIFF}unit")
     assert [(n.get("category"), n.text) for n in unit.iterfind(f"{XLIFF}notes/{XLIFF}note")] == [
         ("document", "doc-a"), ("x-model", "tiny"), ("x-model-revision", "r42"), ("x-backend", "ctranslate2"),
-        ("x-official-doc-id", "mofcom-1"), ("x-official-doc-version", "v7")]
+        ("x-official-doc-id", "mofcom-1"), ("x-official-doc-version", "v7"), ("x-citation", CITATION)]
+    assert (tree.getroot().get("srcLang"), tree.getroot().get("trgLang")) == ("en", "zh-CN")
     assert not tree.getroot().findall(f".//{XLIFF}segment/{XLIFF}notes")
     assert not [s for s in tree.getroot().iter(f"{XLIFF}segment") if set(s.attrib) - {"state", "id"}]
     schema = etree.XMLSchema(file=str(shared_path("schemas", "xliff_core_2.0.xsd")))

@@ -100,10 +100,13 @@ def test_cli_push_needs_hf_format_and_a_token(reviewed_db, capsys, monkeypatch, 
 
 @pytest.mark.parametrize("fmt", ["parquet", "xliff"])
 def test_download_gives_one_file_for_a_document(reviewed_db, store, fmt):
+    from workbench.export import FORMATS
     from workbench.pipeline import export_document
 
     path = export_document(store, "doc-a", fmt, output_dir=output_root()).path
-    assert path.is_file() and path.parent == output_root() and path.name.startswith("doc-a-")
+    day = store.document("doc-a").imported_at[:10]  # named after the document's date and title
+    assert path.is_file() and path.parent == output_root() and path.name == f"{day}-sample{FORMATS[fmt].suffix}"
+    assert export_document(store, "doc-a", fmt, output_dir=output_root()).path.name == path.stem + "-2" + path.suffix
     if fmt == "parquet":
         import pyarrow.parquet as pq
 

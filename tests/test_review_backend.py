@@ -305,3 +305,93 @@ def test_the_headline_is_the_first_top_paragraph_that_reads_as_one(article, titl
     from workbench.ingest import article_title, clean_text
 
     assert article_title(clean_text(article)) == title
+
+
+# --- the deliverable -------------------------------------------------------------------------------------
+
+APPROVED = "中方将依法审批符合条件的管制物项出口申请。"
+
+
+def _approve_first(store):
+    rows = pipeline.open_document(store, "doc-sample").rows
+    pipeline.save_review(store, rows[0].segment.id, action="approve", reviewer="li", base_revision=0, text=APPROVED)
+    pipeline.save_review(store, rows[2].segment.id, action="edit", reviewer="li", base_revision=0,
+                         text="会谈于6月9日至10日在伦敦举行。")
+    return rows
+
+
+def test_reading_view_shows_approved_finals_and_marks_the_rest(sample_store):
+    rows = _approve_first(sample_store)
+    view = pipeline.reading_view(sample_store, "doc-sample")
+    assert (view.title, view.date) == ("Sample", sample_store.document("doc-sample").imported_at[:10])
+    assert view.paragraphs == ((
+        pipeline_segment(rows[0], APPROVED, True),
+        pipeline_segment(rows[1], "机器译文1", False),  # never saved: the MT
+        pipeline_segment(rows[2], "会谈于6月9日至10日在伦敦举行。", False)),)  # saved, not approved
+    assert not view.complete
+
+
+def pipeline_segment(row, text, approved):
+    from workbench.export.deliverable import ReadingSegment
+
+    return ReadingSegment(row.segment.id, text, approved, row.segment.text)
+
+
+def test_deliverables_are_named_after_date_and_title_and_marked_where_unapproved(sample_store, tmp_path):
+    import docx
+
+    _approve_first(sample_store)
+    day = sample_store.document("doc-sample").imported_at[:10]
+    txt = pipeline.export_deliverable(sample_store, "doc-sample", "txt", output_dir=tmp_path)
+    assert txt.name == f"{day}-sample.zh.txt"
+    assert txt.read_text(encoding="utf-8") == (
+        f"Sample\n{day}\n\n〔未审定〕 marks sentences not yet approved (未经审定的句子).\n\n"
+        f"{APPROVED}〔未审定〕机器译文1〔未审定〕会谈于6月9日至10日在伦敦举行。\n")
+
+    word = pipeline.export_deliverable(sample_store, "doc-sample", "docx", output_dir=tmp_path)
+    assert word.name == f"{day}-sample.zh.docx"
+    opened = docx.Document(str(word))
+    assert [p.text for p in opened.paragraphs] == [
+        "Sample", day, "〔未审定〕 marks sentences not yet approved (未经审定的句子).",
+        f"{APPROVED}〔未审定〕机器译文1〔未审定〕会谈于6月9日至10日在伦敦举行。"]
+    runs = opened.paragraphs[-1].runs
+    assert [(r.text, r.font.highlight_color is not None) for r in runs] == [
+        (APPROVED, False), ("〔未审定〕机器译文1", True), ("〔未审定〕会谈于6月9日至10日在伦敦举行。", True)]
+    assert opened.core_properties.title == "Sample"
+
+    table = pipeline.export_deliverable(sample_store, "doc-sample", "bilingual", output_dir=tmp_path)
+    assert table.name == f"{day}-sample.en-zh.docx"
+    (grid,) = docx.Document(str(table)).tables
+    assert [[cell.text for cell in row.cells] for row in grid.rows] == [
+        ["English", "中文"],
+        ["China will review and approve applications for the export of controlled items.", APPROVED],
+        ["The United States will cancel a series of restrictive measures.", "〔未审定〕机器译文1"],
+        ["Talks were held in London on June 9 and 10.", "〔未审定〕会谈于6月9日至10日在伦敦举行。"]]
+    again = pipeline.export_deliverable(sample_store, "doc-sample", "docx", output_dir=tmp_path)
+    assert again.name == f"{day}-sample-2.zh.docx"  # an earlier download is never overwritten
+    with pytest.raises(InputError, match="unknown deliverable format 'pdf'; choose one of txt, docx, bilingual"):
+        pipeline.export_deliverable(sample_store, "doc-sample", "pdf", output_dir=tmp_path)
+
+
+def test_a_fully_approved_article_has_no_marks(sample_store, tmp_path):
+    for row in pipeline.open_document(sample_store, "doc-sample").rows:
+        pipeline.save_review(sample_store, row.segment.id, action="approve", reviewer="li", base_revision=0,
+                             text=f"第{row.segment.position + 1}句。")
+    text = pipeline.export_deliverable(sample_store, "doc-sample", "txt", output_dir=tmp_path).read_text("utf-8")
+    assert text.splitlines()[2:] == ["", "第1句。第2句。第3句。"]
+
+
+@pytest.mark.parametrize(("title", "stem"), [
+    ("China and U.S. Finalize Trade Agreement to Ease Export Restrictions",
+     "2025-06-27-china-and-us-finalize-trade-agreement-to-ease-export-restrictions"),
+    ("China’s Ministry: Rare-Earth Exports «Up» 24% in 2025, and Much More Besides That Is Long",
+     "2025-06-27-chinas-ministry-rare-earth-exports-up-24-in-2025-and-much-more-besides"),
+    ("商务部新闻发言人答记者问", "2025-06-27-doc-0123456789ab"),
+    ("2025", "2025-06-27-doc-0123456789ab"),
+])
+def test_export_names_are_an_ascii_slug_of_the_title_or_the_document_id(title, stem):
+    from workbench.export.deliverable import export_stem
+    from workbench.store import DocumentRecord
+
+    document = DocumentRecord("doc-0123456789ab", title, "", "text", {}, "2025-06-27T08:00:00+00:00")
+    assert export_stem(document) == stem

@@ -554,19 +554,38 @@ def export_document(store: Store, document_id: str, fmt: str, *, output_dir, app
     """Write one document's reviewed segments to a new file in the export folder ``output_dir`` (``ExportResult``).
 
     ``fmt`` is a single-file format (``jsonl``, ``tmx``, ``xliff``, ``parquet``); the file is
-    named after the document and the time, so earlier downloads are never overwritten.
+    named after the document's date and title (``2025-06-27-china-and-us-….tmx``), with ``-2``,
+    ``-3``… when that name is taken, so earlier downloads are never overwritten.
     """
-    from datetime import UTC, datetime
-
-    from workbench.export import export_records
+    from workbench.export import FORMATS, export_records
+    from workbench.export.deliverable import export_stem, unused_path
+    from workbench.export.paths import output_root
     from workbench.export.source import records_from_store
 
     if fmt not in DOWNLOAD_FORMATS:
         raise InputError(f"unknown download format {fmt!r}; choose one of {', '.join(DOWNLOAD_FORMATS)}")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return export_records(records_from_store(store, [document_id]), fmt, f"{document_id}-{stamp}",
+    name = unused_path(output_root(output_dir), export_stem(store.document(document_id)), FORMATS[fmt].suffix).name
+    return export_records(records_from_store(store, [document_id]), fmt, name,
                           output_dir=output_dir, states=["approved"] if approved_only else None,
                           documents=[document_id])
+
+
+def reading_view(store: Store, document_id: str):
+    """The translated article by paragraph (``ReadingView``): approved finals, other sentences marked not approved."""
+    from workbench.export.deliverable import reading_view as view
+
+    return view(store, document_id)
+
+
+def export_deliverable(store: Store, document_id: str, fmt: str, *, output_dir):
+    """Write the translated article as ``txt``, ``docx`` or ``bilingual`` (English | Chinese table) and return its path.
+
+    Named after the document's date and title (``2025-06-27-….zh.docx``, ``….en-zh.docx``);
+    unapproved sentences are marked in the file.
+    """
+    from workbench.export.deliverable import export_deliverable as export
+
+    return export(store, document_id, fmt, output_dir=output_dir)
 
 
 # --- diffs ----------------------------------------------------------------------------------------------

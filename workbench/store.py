@@ -704,6 +704,12 @@ class Store:
         rows = self._query("SELECT * FROM revisions WHERE segment_id = ? ORDER BY number", (segment_id,))
         return [_revision(r) for r in rows]
 
+    def first_reviewers(self, document_id: str) -> dict[int, str]:
+        """Who saved the first revision of each reviewed segment of the document, by segment id."""
+        rows = self._query("""SELECT r.segment_id, r.reviewer FROM revisions r JOIN segments s ON s.id = r.segment_id
+                              WHERE s.document_id = ? AND r.number = 1""", (document_id,))
+        return {r["segment_id"]: r["reviewer"] for r in rows}
+
     def revision(self, segment_id: int, number: int | None) -> Revision:
         """Revision ``number`` of a segment; :class:`InputError` names the ones there are when it has none such."""
         rows = self._query("SELECT * FROM revisions WHERE segment_id = ? AND number = ?", (segment_id, number))

@@ -52,6 +52,7 @@ FIELDS: dict[str, str] = {
     "official_doc_version": "version (text hash) of the official document the wording comes from",
     "citation": "the review's citation of official wording taken in, as JSON (empty when none)",
     "run_signature": "what produced the MT and the links: segmenter, aligner, glossary, MT identity, version",
+    "created_by": "who saved the segment's first revision",
     "edit_distance": "character-level Levenshtein distance from zh_mt to the final Chinese",
     "hter": "sentence TER (sacrebleu, one token per Chinese character) of zh_mt against the final Chinese, "
             "as a ratio (0 = MT kept as is)",
@@ -68,7 +69,7 @@ def features():
         "zh_mt": text, "zh_official": text, "official_doc_id": text,
         "alignment_score": Value("float64"), "state": text, "reviewer": text, "model": text,
         "created_at": text, "updated_at": text, "model_revision": text, "backend": text,
-        "official_doc_version": text, "citation": text, "run_signature": text,
+        "official_doc_version": text, "citation": text, "run_signature": text, "created_by": text,
         "edit_distance": Value("int32"), "hter": Value("float64"),
     })
 

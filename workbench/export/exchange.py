@@ -9,7 +9,9 @@ then import returns the same pairs.
 
 Provenance: a TMX header carries ``<prop type="x-run-signature">`` (one per run),
 ``x-export-signature`` and ``x-hter``, and each ``<tu>`` its ``x-model``, ``x-model-revision``,
-``x-backend``, ``x-official-doc-id`` and ``x-official-doc-version`` props. An XLIFF ``<file>``
+``x-backend``, ``x-official-doc-id``, ``x-official-doc-version`` and ``x-citation`` (the
+review's citation of official wording, JSON) props, and who saved its first and its latest
+revision, and when, as ``creationid``/``creationdate`` and ``changeid``/``changedate``. An XLIFF ``<file>``
 carries the same signatures as ``<notes>`` (category ``x-run-signature`` …), and each
 ``<unit>`` its document and provenance as notes of those categories.
 """
@@ -27,8 +29,12 @@ from workbench.export.records import ExportRecord, run_signatures, ter_signature
 if TYPE_CHECKING:
     from lxml import etree
 
+# BCP 47 tags, as TMX 1.4 (RFC 3066 there) and XLIFF 2.0 ask. The target is region-qualified:
+# Simplified Chinese as written in mainland China, the official wording's locale. The source
+# stays the bare language: an English news article says nothing of its region.
 SOURCE_LANG = "en"
-TARGET_LANG = "zh"
+TARGET_LANG = "zh-CN"
+EARLIER_TARGET_LANGS = ("zh",)  # what files written before said, still read back
 
 # Review state → XLIFF 2.0 segment state (the standard has initial/translated/reviewed/final).
 XLIFF_STATES = {"new": "initial", "edited": "translated", "approved": "final", "rejected": "initial"}
@@ -46,7 +52,11 @@ class TranslationPair:
 
 # Per-record provenance: (TMX prop type / XLIFF note category, record field).
 RECORD_PROVENANCE = (("x-model", "model"), ("x-model-revision", "model_revision"), ("x-backend", "backend"),
-                     ("x-official-doc-id", "official_doc_id"), ("x-official-doc-version", "official_doc_version"))
+                     ("x-official-doc-id", "official_doc_id"), ("x-official-doc-version", "official_doc_version"),
+                     ("x-citation", "citation"))
+# <tu> attribute → (record field holding the time, record field holding who).
+TU_DATES = (("creationdate", "created_at", "creationid", "created_by"),
+            ("changedate", "updated_at", "changeid", "reviewer"))
 DOCUMENT_NOTE = "document"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -77,6 +87,11 @@ def write_tmx(records: Sequence[ExportRecord], target: Path, signature: str = ""
         unit = store.addsourceunit(record.en)
         unit.settarget(record.zh, TARGET_LANG)
         unit.xmlelement.set("tuid", record.id)  # tmxunit reads tuid back as its id
+        for date_attribute, when, id_attribute, who in TU_DATES:
+            if getattr(record, when):
+                unit.xmlelement.set(date_attribute, tmx_date(getattr(record, when)))
+            if getattr(record, who):
+                unit.xmlelement.set(id_attribute, getattr(record, who))
         unit.setcontext(record.document_id)
         first_tuv = unit.xmlelement.index(unit.xmlelement.find("tuv"))  # the DTD wants props before tuvs
         for offset, (kind, value) in enumerate(_record_provenance(record)):
@@ -84,6 +99,15 @@ def write_tmx(records: Sequence[ExportRecord], target: Path, signature: str = ""
             prop.text = value
             unit.xmlelement.insert(first_tuv + offset, prop)
     target.write_bytes(bytes(store))
+
+
+def tmx_date(iso: str) -> str:
+    """An ISO 8601 time as TMX wants it: UTC in the basic format ``YYYYMMDDThhmmssZ``."""
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(iso)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
 def write_xliff(records: Sequence[ExportRecord], target: Path, signature: str = "") -> None:
@@ -137,11 +161,11 @@ def read_tmx(path: Path) -> list[TranslationPair]:
     from translate.storage.tmx import tmxfile
 
     store = _parse(tmxfile, path, "TMX")
-    return [
-        TranslationPair(id=unit.getid(), en=unit.source, zh=unit.gettarget(TARGET_LANG) or "",
-                        document_id=unit.getcontext())
-        for unit in store.units if unit.source and unit.gettarget(TARGET_LANG)
-    ]
+    def target(unit) -> str:
+        return next((text for lang in (TARGET_LANG, *EARLIER_TARGET_LANGS) if (text := unit.gettarget(lang))), "")
+
+    return [TranslationPair(id=unit.getid(), en=unit.source, zh=target(unit), document_id=unit.getcontext())
+            for unit in store.units if unit.source and target(unit)]
 
 
 def read_xliff(path: Path) -> list[TranslationPair]:

@@ -44,6 +44,7 @@ class ExportRecord:
     official_doc_version: str = ""
     citation: str = ""  # the review's citation of official wording, as JSON ("" when none)
     run_signature: str = ""  # RunSignature line of the run that made the MT and the links
+    created_by: str = ""  # who saved the segment's first revision (``reviewer`` made the last)
 
 
 def edit_distance(mt: str, final: str) -> int:

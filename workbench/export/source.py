@@ -31,6 +31,7 @@ def records_from_store(store: Store, documents: Sequence[str] | None = None) -> 
         translations = store.translations(document_id)
         links = store.links(document_id)
         reviews = store.reviews(document_id)
+        first_reviewers = store.first_reviewers(document_id)
         for segment in store.segments(document_id):
             review = reviews[segment.id]
             if not review.revision:
@@ -51,5 +52,6 @@ def records_from_store(store: Store, documents: Sequence[str] | None = None) -> 
                 official_doc_version=(official.official_doc_version or "") if official else "",
                 citation=json.dumps(review.citation, ensure_ascii=False, sort_keys=True) if review.citation else "",
                 run_signature=(official.run_signature if official else None) or document_signature,
+                created_by=first_reviewers.get(segment.id, ""),
             ))
     return records
