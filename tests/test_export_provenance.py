@@ -215,3 +215,42 @@ def test_xliff_written_the_old_way_still_reads_its_document_ids():
     (folder / "old.xlf").write_bytes(bytes(store))
     (pair,) = import_pairs("old.xlf", output_dir=folder)
     assert (pair.id, pair.en, pair.zh, pair.document_id) == ("7", "Talks went well.", "会谈顺利。", "doc-old")
+
+
+def test_store_exports_say_who_and_when_per_unit_and_validate(store):
+    """A document two reviewers worked on: TMX names the first and the latest, both files validate."""
+    from workbench.export.exchange import tmx_date
+
+    store.add_document(sample_document())
+    rows = pipeline.open_document(store, "doc-sample").rows
+    pipeline.save_review(store, rows[0].segment.id, action="use_official", reviewer="zhang", base_revision=0)
+    pipeline.save_review(store, rows[0].segment.id, action="approve", reviewer="li", base_revision=1)
+    pipeline.save_review(store, rows[1].segment.id, action="approve", reviewer="li", base_revision=0, text="美方将取消。")
+    first, second = pipeline.revisions(store, rows[0].segment.id)
+    tmx = pipeline.export_document(store, "doc-sample", "tmx", output_dir=output_dir_now()).path
+    tree = etree.parse(str(tmx))
+    units = list(tree.iterfind("body/tu"))
+    assert [(u.get("creationid"), u.get("changeid")) for u in units] == [("zhang", "li"), ("li", "li")]
+    assert (units[0].get("creationdate"), units[0].get("changedate")) == (tmx_date(first.created_at),
+                                                                          tmx_date(second.created_at))
+    assert all(len(u.get("creationdate")) == 16 and u.get("creationdate").endswith("Z") for u in units)
+    assert json.loads({p.get("type"): p.text for p in units[0].iterfind("prop")}["x-citation"])["doc_id"] == (
+        "mofcom-2025-06-27-london-framework")
+    dtd = etree.DTD(str(shared_path("schemas", "tmx14.dtd")))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    xliff = pipeline.export_document(store, "doc-sample", "xliff", output_dir=output_dir_now()).path
+    schema = etree.XMLSchema(file=str(shared_path("schemas", "xliff_core_2.0.xsd")))
+    assert schema.validate(etree.parse(str(xliff))), schema.error_log.filter_from_errors()
+
+
+def test_a_tmx_written_with_the_bare_zh_tag_still_reads():
+    from workbench.export import import_pairs
+
+    out_dir = output_dir_now()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "old.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="x" adminlang="en" srclang="en" datatype="PlainText"/><body>'
+        '<tu tuid="7"><tuv xml:lang="en"><seg>Talks.</seg></tuv><tuv xml:lang="zh"><seg>会谈。</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    assert [(p.id, p.en, p.zh) for p in import_pairs("old.tmx", output_dir=out_dir)] == [("7", "Talks.", "会谈。")]
