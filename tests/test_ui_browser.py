@@ -45,13 +45,24 @@ def paste_and_process(page, text: str) -> float:
     page.locator("#source-text textarea").fill(text)
     started = time.monotonic()
     page.locator("#process").click()
-    page.locator("#segment-header", has_text="Segment 1 of").wait_for(timeout=PROCESS_TIMEOUT_MS)
+    page.locator("#english", has_text="Segment 1 of").wait_for(timeout=PROCESS_TIMEOUT_MS)
     return time.monotonic() - started
 
 
-def grid_cell(page, text: str):
-    """The visible grid cell containing ``text`` (the grid also keeps hidden copies for measuring)."""
-    return page.locator("#segment-grid").get_by_text(text).filter(visible=True).first
+def list_row(page, text: str):
+    """The segment list's row containing ``text``."""
+    return page.locator("#segment-list tr[data-segment]", has_text=text).first
+
+
+def english(page) -> str:
+    """The English sentence in the editor."""
+    return page.locator("#english .wb-english").inner_text()
+
+
+def show(page, choice: str) -> None:
+    """Pick ``choice`` in the segment filter."""
+    page.locator("#filter input").click()
+    page.get_by_role("option", name=choice, exact=True).click()
 
 
 def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app, tiny_model, artifacts_dir, expect):
@@ -60,23 +71,23 @@ def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app
     seconds = paste_and_process(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
     print(f"\npaste to reviewable document: {seconds:.1f}s")
     expect(page.locator("#offline-banner")).to_be_hidden()
-    expect(page.locator("#mt textarea")).not_to_have_value("")  # the tiny model's output is there
+    expect(page.locator("#mt .wb-mt")).not_to_have_text("")  # the tiny model's output is there
 
-    # The MOFCOM quote's row carries the official wording and names its document.
-    page.locator("#filter").get_by_text("has official wording").click()
-    grid_cell(page, OFFICIAL_QUOTE).click()
-    official = page.locator("#official")
+    # The MOFCOM quote's segment carries the official wording and names its document.
+    show(page, "has official wording")
+    list_row(page, "In an official statement").click()
+    official = page.locator("#suggestions")
     expect(official).to_contain_text(OFFICIAL_QUOTE)
     expect(official).to_contain_text(OFFICIAL_TITLE)
-    english = page.locator("#english textarea").input_value()
-    assert "controlled items" in english
+    page.locator("#english", has_text="controlled items").wait_for()
+    sentence = english(page)
 
     # Back to all segments: the editor stays on this one.
-    page.locator("#filter").get_by_text("all", exact=True).click()
+    show(page, "show all")
     with Store(app.db, read_only=True) as store:
         total = len(store.segments(store.list_documents()[0].id))
-    expect(page.locator("#page-info")).to_contain_text(f"{total} segment(s) shown")
-    expect(page.locator("#english textarea")).to_have_value(english)
+    expect(page.locator("#segment-list")).to_contain_text(f"of {total} shown")
+    expect(page.locator("#english .wb-english")).to_have_text(sentence)
 
     # Edit the final Chinese, then approve with the keyboard (Ctrl+Enter = approve and next).
     edited = f"{OFFICIAL_QUOTE}。（审校：依法）"
@@ -84,23 +95,24 @@ def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app
     final.fill(edited)
     final.press("Control+Enter")
     expect(page.locator("#status")).to_contain_text("Saved revision 1 (approved)")
-    expect(page.locator("#english textarea")).not_to_have_value(english)  # moved on to the next segment
+    expect(page.locator("#english .wb-english")).not_to_have_text(sentence)  # moved on to the next segment
     page.keyboard.press("Alt+ArrowUp")  # and back
-    expect(page.locator("#english textarea")).to_have_value(english)
+    expect(page.locator("#english .wb-english")).to_have_text(sentence)
 
-    # After a reload the edit and its state are still there.
+    # After a reload the edit and its state are still there, the editor on the same segment.
     page.reload()
-    page.locator("#segment-header", has_text="Segment").wait_for()
+    page.locator("#english", has_text="Segment").wait_for()
     expect(page.locator("#reviewer input")).to_have_value("Ana Reviewer")  # the browser remembers the name
-    grid_cell(page, edited).click()
+    expect(page.locator("#english .wb-english")).to_have_text(sentence)
+    expect(page.locator("#segment-list tr.wb-current")).to_contain_text("approved")
     expect(page.locator("#final textarea")).to_have_value(edited)
-    expect(page.locator("#segment-header")).to_contain_text("approved")
-    expect(page.locator("#segment-header")).to_contain_text("Ana Reviewer")
+    expect(page.locator("#english")).to_contain_text("approved")
+    expect(page.locator("#revisions input")).to_have_value(re.compile("Ana Reviewer"))
     expect(page.locator("#doc-progress")).to_contain_text("1 / ")
     page.screenshot(path=str(artifacts_dir / "review-demo-article.png"), full_page=True)
 
     # The approved segment can be downloaded.
-    page.get_by_role("button", name="Download the reviewed segments").click()
+    page.get_by_role("button", name="Export the reviewed segments").click()
     page.locator("#export").click()
     expect(page.locator("#status")).to_contain_text("Exported 1 segment(s) as jsonl")
     with page.expect_download() as download:
@@ -108,9 +120,10 @@ def test_review_the_demo_article_with_the_keyboard_and_reload(browser, start_app
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert exported["translation"]["zh"] == edited
 
-    # Riskiest first keeps the editor on its segment and shows the risk with its reasons.
-    page.locator("#order").get_by_text("riskiest first").click()
-    expect(page.locator("#segment-header")).to_contain_text("risk ")
+    # Riskiest first keeps the editor on its segment and shows the risk in words.
+    page.locator("#order input").click()
+    page.get_by_role("option", name="riskiest first").click()
+    expect(page.locator("#qa")).to_contain_text("risk")
     expect(page.locator("#final textarea")).to_have_value(edited)
 
     with Store(app.db, read_only=True) as store:
@@ -132,7 +145,7 @@ def test_two_reviewers_stale_save_is_refused_and_nothing_is_lost(browser, start_
     bo.locator("#documents input").click()
     bo.get_by_role("option", name="Officials met in London.").click()
     bo.locator("#open-document").click()
-    bo.locator("#segment-header", has_text="Segment 1 of 2").wait_for()
+    bo.locator("#english", has_text="Segment 1 of 2").wait_for()
 
     ana.locator("#final textarea").fill("甲：官员在伦敦会面。")
     ana.locator("#save").click()
@@ -192,9 +205,9 @@ def test_hostile_article_mt_and_corpus_render_as_text_and_offline_mode_is_honest
     expect(banner).to_contain_text("Machine translation is unavailable")
 
     paste_and_process(page, HOSTILE_ARTICLE)
-    expect(page.locator("#english textarea")).to_have_value(
+    expect(page.locator("#english .wb-english")).to_have_text(
         'Officials said <script>window.__pwned = "script"</script> the deal is done.')
-    expect(grid_cell(page, "<img src=x onerror=")).to_be_visible()  # shown as text in the grid
+    expect(list_row(page, "<img src=x onerror=")).to_be_visible()  # shown as text in the list
 
     # MT imported from a batch file is hostile too.
     with Store(app.db, read_only=True) as store:
@@ -207,16 +220,17 @@ def test_hostile_article_mt_and_corpus_render_as_text_and_offline_mode_is_honest
     page.locator("#import-file input[type=file]").set_input_files(str(batch))
     page.locator("#import").click()
     expect(page.locator("#status")).to_contain_text("Imported 1 translation")
-    expect(page.locator("#mt textarea")).to_have_value(HOSTILE_MT)
-    page.locator("#accept-mt").click()
+    expect(page.locator("#mt .wb-mt")).to_have_text(HOSTILE_MT)
+    expect(page.locator("#suggestions")).to_contain_text(HOSTILE_MT)  # the MT as a suggestion, as text
+    page.locator("#final textarea").fill(HOSTILE_MT)
+    page.locator("#save").click()
     expect(page.locator("#status")).to_contain_text("Saved revision 1")
-    expect(page.locator("#diff")).to_contain_text("<img src=y")  # the diff shows the markup as text
+    expect(list_row(page, "<img src=y")).to_be_visible()  # the saved final, as text in the list
 
     # Official wording and its document title, both carrying markup, are shown as text.
-    page.locator("#filter").get_by_text("has official wording").click()
-    expect(page.locator("#official")).to_contain_text(f"{OFFICIAL_QUOTE}{HOSTILE_CORPUS_TEXT}")
-    expect(page.locator("#official")).to_contain_text(f"{OFFICIAL_TITLE}{HOSTILE_CORPUS_TEXT}")
-    expect(grid_cell(page, HOSTILE_CORPUS_TEXT)).to_be_visible()
+    show(page, "has official wording")
+    expect(page.locator("#suggestions")).to_contain_text(f"{OFFICIAL_QUOTE}{HOSTILE_CORPUS_TEXT}")
+    expect(page.locator("#suggestions")).to_contain_text(f"{OFFICIAL_TITLE}{HOSTILE_CORPUS_TEXT}")
 
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src=x], img[src=y], img[src=z]").count() == 0
@@ -242,8 +256,8 @@ def test_with_credentials_the_login_name_is_the_reviewer_of_an_uploaded_page_and
                        "statement.</p><script>window.__pwned = 1</script></body></html>", encoding="utf-8")
     page.locator("#upload input[type=file]").set_input_files(str(article))
     page.locator("#process").click()
-    page.locator("#segment-header", has_text="Segment 1 of 1").wait_for(timeout=PROCESS_TIMEOUT_MS)
-    expect(page.locator("#english textarea")).to_have_value("The Ministry of Commerce issued a statement.")
+    page.locator("#english", has_text="Segment 1 of 1").wait_for(timeout=PROCESS_TIMEOUT_MS)
+    expect(page.locator("#english .wb-english")).to_have_text("The Ministry of Commerce issued a statement.")
     page.locator("#final textarea").fill("商务部发表声明。")
     page.locator("#save").click()
     expect(page.locator("#status")).to_contain_text("Saved revision 1")

@@ -98,7 +98,8 @@ def test_approving_the_untouched_flagged_mt_asks_first_then_stores_the_problems(
     first = screen.act(resources, session, ANA, "approve", "机器译文0", then_next=True)
     assert first.session.index == 0 and store.count_revisions() == 0  # nothing saved yet
     assert first.screen.confirm[0] == "the final is the untouched machine translation and has 3 QA flags"
-    assert first.screen.message.startswith("Approve anyway?") and first.screen.message_kind == "warn"
+    assert first.screen.message == ("Approve anyway? 3 problem(s) are listed under the editor; press approve again "
+                                    "to confirm.") and first.screen.message_kind == "warn"
     assert "<b>Approve anyway?</b>" in render.qa_panel(first.screen)
     second = screen.act(resources, first.session, ANA, "approve", "机器译文0", then_next=True)
     assert second.screen.message == "Saved revision 1 (approved)." and second.session.index == 1
@@ -145,7 +146,7 @@ def test_a_term_correction_is_offered_to_the_other_segments_and_applied(resource
     # Segment 3's MT also says 机器译文; correcting 机器 → 人工 in segment 1 offers it there and in segment 2.
     saved = screen.act(resources, session, ANA, "edit", "人工译文0")
     assert saved.session.offer_words == ("机器", "人工")
-    assert saved.screen.offers == ("#2: 机器译文1 → 人工译文1", "#3: 机器译文2 → 人工译文2")
+    assert saved.screen.offers == ("#2: …[机器 → 人工]译文1… (1×)", "#3: …[机器 → 人工]译文2… (1×)")
     assert "also appears in 2 other segment(s)" in saved.screen.message
     applied = screen.apply_offers(resources, saved.session, ANA)
     assert applied.screen.message == "Applied 机器 → 人工 in 2 segment(s)." and applied.screen.offers == ()

@@ -19,6 +19,9 @@ STATE_LABELS = {"new": "not reviewed", "edited": "edited", "approved": "approved
 EVIDENCE_CHARS = 300
 MAX_LINKS_SHOWN = 3
 FLAGS_SHOWN = 4
+SNIPPET_CHARS = 12  # context shown either side of a found text
+REASON_CHARS = 200  # a revision's reason in the history preview, cut there
+PROBLEMS_SHOWN = 3  # problems named in the approval confirmation before the rest fold away
 
 
 def text(value: object) -> str:
@@ -302,9 +305,12 @@ def qa_panel(screen) -> str:
         return ""
     confirm = ""
     if screen.confirm:
-        items = "".join(f"<li>{text(p)}</li>" for p in screen.confirm)
+        items = "".join(f"<li>{text(p)}</li>" for p in screen.confirm[:PROBLEMS_SHOWN])
+        rest = "".join(f"<li>{text(p)}</li>" for p in screen.confirm[PROBLEMS_SHOWN:])
+        folded = (f"<details><summary>{len(screen.confirm) - PROBLEMS_SHOWN} more</summary><ul>{rest}</ul></details>"
+                  if rest else "")
         confirm = (f'<div class="wb-confirm" role="alert"><b>Approve anyway?</b> Press approve again to confirm '
-                   f"over:<ul>{items}</ul></div>")
+                   f"over:<ul>{items}</ul>{folded}</div>")
     lines = [f"<li>{text(line)}</li>" for line in screen.qa_lines]
     shown = "".join(lines[:FLAGS_SHOWN])
     folded = (f'<details><summary>{len(lines) - FLAGS_SHOWN} more QA flag(s)</summary><ul class="wb-flags">'
@@ -349,7 +355,7 @@ def preview_panel(screen) -> str:
         tag = {"delete": "del", "insert": "ins"}.get(op)
         spans.append(f'<{tag} class="wb-{op[:3]}">{text(run)}</{tag}>' if tag else text(run))
     why = " · ".join(part for part in (p.category, p.reason) if part)
-    reason = f" · {text(why)}" if why else ""
+    reason = f" · {text(why if len(why) <= REASON_CHARS else why[:REASON_CHARS - 1] + '…')}" if why else ""
     return (f'<div class="wb-preview"><div class="wb-label">revision {p.number} · {text(p.state)} · '
             f'{text(p.reviewer)} · {text(p.action)} · {text(p.created_at[:19].replace("T", " "))}{reason}</div>'
             f'<div lang="zh" class="wb-preview-text">{text(p.text)}</div>'
@@ -371,12 +377,11 @@ def found_panel(screen) -> str:
         return ""
     items = []
     for hit in screen.found:
-        out, last = [], 0
-        for start, end in hit.spans:
-            out.append(text(hit.text[last:start]) + f"<mark>{text(hit.text[start:end])}</mark>")
-            last = end
-        out.append(text(hit.text[last:]))
-        items.append(f'<li>#{hit.position + 1}: <span lang="zh">{"".join(out)}</span></li>')
+        # Each hit in a little context, so a long sentence does not fill the screen.
+        snippets = [f"…{text(hit.text[max(0, start - SNIPPET_CHARS):start])}<mark>{text(hit.text[start:end])}</mark>"
+                    f"{text(hit.text[end:end + SNIPPET_CHARS])}…" for start, end in hit.spans[:3]]
+        more = f" (+{len(hit.spans) - 3})" if len(hit.spans) > 3 else ""
+        items.append(f'<li>#{hit.position + 1}: <span lang="zh">{" ".join(snippets)}</span>{more}</li>')
     return f'<ul class="wb-found">{"".join(items)}</ul>'
 
 
@@ -465,9 +470,12 @@ CSS = """
 .wb-qa { font-size: .85em; } .wb-qa ul { margin: 0; } .wb-ok { color: #15803d; }
 .wb-confirm { background: #fef2f2; border: 1px solid #ef4444; border-radius: 6px; padding: 4px 8px; font-size: .9em; }
 .wb-confirm ul { margin: 0; }
+.wb-confirm { max-height: 110px; overflow-y: auto; }
 #actions { align-items: center; gap: 6px; }
 .wb-section { font-weight: 600; font-size: .9em; margin-top: 6px; }
-.wb-gloss { font-size: .85em; border-collapse: collapse; } .wb-gloss td { padding: 1px 6px; }
+.wb-gloss { font-size: .85em; border-collapse: collapse; table-layout: fixed; width: 100%; }
+.wb-gloss td { padding: 1px 6px; overflow-wrap: anywhere; vertical-align: top; }
+.wb-gloss td:first-child { width: 24%; } .wb-gloss td:nth-child(3) { width: 14%; }
 .wb-gloss td:nth-child(2) { white-space: nowrap; }
 .wb-comments { font-size: .85em; margin: 0; } .wb-when { color: #6b7280; font-size: .85em; }
 .wb-preview { border-left: 3px solid #93c5fd; padding: 2px 8px; }

@@ -25,6 +25,8 @@ from workbench.tm import correction_from_edit
 LIST_WINDOW = 24  # segment-list rows shown around the current one
 LIST_CELL_CHARS = 90
 MAX_SUGGESTIONS = 9  # Ctrl+1 … Ctrl+9
+MIN_TERM_CHARS = 2  # a one-character change is a typo fixed, not a term to propagate
+SNIPPET_CHARS = 12  # context shown either side of a term change or a found text
 STATE_WORDS = {"new": "not reviewed", "edited": "edited", "approved": "approved", "rejected": "rejected"}
 MOVES = ("next", "previous", "pending")
 
@@ -176,7 +178,7 @@ def review_screen(resources: pipeline.Resources, session: ReviewSession, *, fina
         confirm=session.pending, terms=terms, comments=_comments(resources, row.segment.id),
         history=tuple(HistoryRow(h.number, _history_label(h)) for h in reversed(history)),
         preview=_preview(resources, row.segment.id, preview) if preview else None,
-        offers=tuple(f"#{_position(by_id, o.segment_id)}: {o.text} → {o.proposed}" for o in session.offers))
+        offers=tuple(_offer_line(by_id, offer, *session.offer_words) for offer in session.offers))
 
 
 def _list_row(row: pipeline.SegmentView, *, current: bool) -> ListRow:
@@ -185,6 +187,16 @@ def _list_row(row: pipeline.SegmentView, *, current: bool) -> ListRow:
     return ListRow(row.segment.id, row.segment.position + 1, row.review.state, STATE_WORDS[row.review.state],
                    risk_word, _cut(row.segment.text), _cut(row.review.text if row.review.revision else ""),
                    current)
+
+
+def _offer_line(by_id: dict, offer, old: str, new: str) -> str:
+    """``#5: …context old → new context… (2×)``: where a term change would land, not the whole sentence."""
+    first = offer.occurrences[0] if offer.occurrences else None
+    start, end = (first.start, first.end) if first else (0, 0)
+    before = offer.text[max(0, start - SNIPPET_CHARS):start]
+    after = offer.text[end:end + SNIPPET_CHARS]
+    return (f"#{_position(by_id, offer.segment_id)}: …{before}[{old} → {new}]{after}… "
+            f"({len(offer.occurrences)}×)")
 
 
 def _position(by_id: dict, segment_id: object) -> int:
@@ -401,7 +413,8 @@ def act(resources: pipeline.Resources, session: ReviewSession, actor, action: st
                 session = dataclasses.replace(session, pending=problems)
                 return Outcome(session, review_screen(
                     resources, session, final=final, kind="warn",
-                    message="Approve anyway? Press approve again to confirm: " + "; ".join(problems)))
+                    message=f"Approve anyway? {len(problems)} problem(s) are listed under the editor; "
+                            "press approve again to confirm."))
             extra["confirmed"] = problems
         if action == "reject":
             extra["category"] = category or None
@@ -420,7 +433,8 @@ def act(resources: pipeline.Resources, session: ReviewSession, actor, action: st
         return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="error"))
     session = dataclasses.replace(session, pending=(), offers=())
     note = f"Saved revision {review.revision} ({review.state})."
-    session = _offer_propagation(resources, session, before, review.text)
+    if action in ("edit", "approve"):  # the reviewer's own wording, not a revert or an insert
+        session = _offer_propagation(resources, session, before, review.text)
     if session.offers:
         old, new = session.offer_words
         note += f" {old} → {new} also appears in {len(session.offers)} other segment(s): apply it there below."
@@ -439,7 +453,7 @@ def _offer_propagation(resources: pipeline.Resources, session: ReviewSession, be
     """Offer a one-term correction (受控物品 → 管制物项) to the other segments of the document that use it."""
     earlier = pipeline.current_text(before)
     change = correction_from_edit(earlier, after) if earlier and after else None
-    if change is None or not change[0].strip() or not change[1].strip():
+    if change is None or len(change[0].strip()) < MIN_TERM_CHARS or not change[1].strip():
         return session
     return propose_term_change(resources, session, *change)
 
