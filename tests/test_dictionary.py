@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.dictionary import BilingualDictionary, lemma, load_dictionary
+from workbench.dictionary import BilingualDictionary, lemma, load_dictionary, stem_key
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +89,20 @@ def test_an_edited_glossary_is_picked_up_by_every_caller(tmp_path):
     os.utime(glossary, ns=(1, 1))  # a different modification time, as an editor's save gives
     after = load_dictionary(glossary, cache_dir=tmp_path / "cache")
     assert after is not before and "斑马线" in {zh for zh, _ in after.translations("zebra crossing")}
+
+
+def test_another_form_of_a_word_finds_its_equivalent_by_stem(dictionary):
+    zh = "伦敦会谈后,中美双方团队保持着密切沟通。"
+    assert [(m.en, m.zh) for m in dictionary.match("close communication", zh)] == [("close", "密切")]
+    found = dictionary.match("close communication", zh, stems=True)
+    assert [(m.en, m.zh, m.source) for m in found] == [("close", "密切", "cedict"), ("communication", "沟通", "cedict+stem")]
+    # keys come stemmed, so English and Chinese compare in one form; a word with no key of its own finds one
+    keys = dictionary.english_keys("trade negotiators kept communicating", stems=True)
+    assert [(key, surface) for key, surface, _start in keys] == [
+        ("trade", "trade"), ("negoti", "negotiators"), ("keep", "kept"), ("communic", "communicating")]
+    assert stem_key("close communication") == "close communic"
+
+
+def test_pairs_of_parties_name_both_at_once(dictionary):
+    for english in ("China and the United States", "Chinese and American", "the U.S. and China"):
+        assert [m.zh for m in dictionary.match(english, "中美双方团队")] == ["中美"], english
