@@ -27,7 +27,7 @@ WRITES = {"save", "reject", "approve-next", "revert", "corpus-search-insert", "i
           "audit-csv", "add-term", "offer-apply", "comment", "replace", "deliverable"}
 READS = {"on_load", "open-document", "filter", "order", "jump-to-go", "prev", "next", "next-pending", "final",
          "revisions", "offer-find", "find", "reviewer", "corpus-search-run", "corpus-search-query",
-         "corpus-search-results", "cancel-process", "audit-show", "restore_reviewer", "reading-show"}
+         "corpus-search-results", "cancel-process", "audit-show", "restore_reviewer", "reading-show", "reading-tab"}
 
 
 @pytest.fixture

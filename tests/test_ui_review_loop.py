@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+import docx
 import pytest
 
 from tests.conftest import DEMO_ARTICLE, ROOT
@@ -205,6 +206,22 @@ def test_the_reviewer_loop_on_the_demo_article_at_1280_by_720(browser, served, a
     page.screenshot(path=str(shots / "7-keys.png"))
     page.keyboard.press("Escape")
     expect(page.locator("#wb-help")).to_have_count(0)
+
+    # The reading view of the whole article in Chinese, and the .docx a desk editor receives.
+    page.get_by_role("tab", name="Reading view").click()
+    expect(page.locator("#reading")).to_contain_text(QUOTE_CLAUSE_ZH)
+    expect(page.locator("#reading .wb-unapproved").first).to_be_visible()  # not everything is approved
+    page.screenshot(path=str(shots / "8-reading.png"))
+    page.locator("#deliverable").click()
+    expect(page.locator("#status")).to_contain_text(".zh.docx is ready to download")
+    with page.expect_download() as download:
+        page.locator("#deliverable-file a").first.click()
+    # Named after the document's date (the day it was pasted: the text carries none) and its headline.
+    assert download.value.suggested_filename.endswith(
+        "-china-and-us-finalize-trade-agreement-to-ease-export-restrictions.zh.docx")
+    document = docx.Document(download.value.path())
+    words = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert QUOTE_CLAUSE_ZH in words
 
     with Store(db, read_only=True) as store:
         doc = store.list_documents()[0]

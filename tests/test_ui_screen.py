@@ -211,3 +211,28 @@ def test_find_and_replace_across_the_documents_finals(resources, session, store)
     assert replaced.screen.message == "Replaced in 3 segment(s), each a new revision."
     assert [r.action for r in store.revisions(session.segment_ids[2])] == ["replace"]
     assert replaced.screen.final == "译稿0"
+
+
+def test_the_reading_view_marks_what_is_not_approved_and_the_docx_holds_the_article(resources, session, tmp_path):
+    import docx
+
+    screen.act(resources, session, ANA, "approve", QUOTE_ZH)
+    html = render.reading_view(screen.pipeline.reading_view(resources.store, "doc-sample"))
+    assert f"<p lang=\"zh\">{QUOTE_ZH}" in html
+    assert '<span class="wb-unapproved" title="not approved yet">机器译文1</span>' in html
+    resources = dataclasses.replace(resources, settings=dataclasses.replace(resources.settings, output_dir=tmp_path))
+    made = screen.deliverable(resources, session, ANA, "docx")
+    assert made.kind == "ok" and made.message.endswith(".zh.docx is ready to download.")
+    text = "\n".join(paragraph.text for paragraph in docx.Document(made.path).paragraphs)
+    assert QUOTE_ZH in text and "机器译文1" in text
+    assert screen.deliverable(resources, screen.ReviewSession(), ANA, "docx") == screen.Download(
+        None, "Open a document first.", "warn")
+
+
+def test_processing_an_article_twice_says_it_reopened_it(resources):
+    article = "Officials met in London.\nBoth sides agreed to a framework."
+    first = screen.process_article(resources, screen.ReviewSession(), ANA, article)
+    assert first.screen.message == "2 segments ready for review." and first.screen.total == 2
+    again = screen.process_article(resources, screen.ReviewSession(), ANA, article)
+    assert again.screen.message == "This article was already here: opened it, with its reviews (2 segments)."
+    assert again.session.doc_id == first.session.doc_id

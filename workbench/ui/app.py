@@ -185,14 +185,14 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
                                                interactive=False, wrap=True, max_height=360, elem_id="audit-table")
                     audit_file = gr.File(label="Audit trail (CSV)", interactive=False, elem_id="audit-file")
 
-            with gr.Tab("Reading view", id="reading"):
+            with gr.Tab("Reading view", id="reading", elem_id="reading-tab") as reading_tab:
                 with gr.Row():
                     reading_button = gr.Button("Show the article in Chinese", elem_id="reading-show", scale=0,
                                                min_width=220)
                     deliverable_format = gr.Radio(DELIVERABLE_FORMATS, value="docx", show_label=False,
                                                   elem_id="deliverable-format", scale=2)
                     deliverable_button = gr.Button("Download", elem_id="deliverable", scale=0, min_width=120)
-                deliverable_file = gr.File(label="Deliverable", interactive=False, elem_id="deliverable-file")
+                deliverable_file = gr.File(label="Deliverable", interactive=False, elem_id="deliverable-file", height=80)
                 reading = gr.HTML(elem_id="reading")
 
         handlers.screen = _Screen(session, remembered, progress_html, segment_list, english, mt, suggestions, final,
@@ -248,7 +248,8 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
         import_button.click(event(handlers.import_jsonl), inputs=[import_file, session, remembered], outputs=shown)
         audit_button.click(event(handlers.audit_table), inputs=[session], outputs=[audit_table, status])
         audit_csv_button.click(event(handlers.audit_csv), inputs=[session], outputs=[audit_file, status])
-        reading_button.click(event(handlers.reading_view), inputs=[session], outputs=[reading, status])
+        for trigger in (reading_button.click, reading_tab.select):
+            trigger(event(handlers.reading_view), inputs=[session], outputs=[reading, status])
         deliverable_button.click(event(handlers.deliverable), inputs=[deliverable_format, session],
                                  outputs=[deliverable_file, status])
     return app
@@ -530,23 +531,14 @@ class _Handlers:
 
     def reading_view(self, session: ReviewSession):
         """The whole article in Chinese: finals where approved, marked where not."""
-        if session.doc_id is None or not hasattr(pipeline, "reading_view"):
+        if session.doc_id is None:
             return "", render.message("warn", "Open a document first.")
         return render.reading_view(pipeline.reading_view(self.res.store, session.doc_id)), ""
 
     def deliverable(self, actor: Actor, fmt: str, session: ReviewSession):
         """The translated article as a file to download (.txt, .docx or a bilingual table)."""
-        if session.doc_id is None or not hasattr(pipeline, "export_deliverable"):
-            return None, render.message("warn", "Open a document first.")
-        try:
-            actor.require("export")
-            path = pipeline.export_deliverable(self.res.store, session.doc_id, fmt,
-                                               output_dir=self.res.settings.output_dir)
-            pipeline.record_event(self.res.store, actor.name or "anonymous", "export", session.doc_id,
-                                  {"format": fmt, "file": path.name})
-        except WorkbenchError as err:
-            return None, render.message("warn", str(err))
-        return str(path), render.message("ok", f"{path.name} is ready to download.")
+        made = screen.deliverable(self.res, session, actor, fmt)
+        return made.path, render.message(made.kind, made.message)
 
     def restore_reviewer(self, remembered_name: str, request: gr.Request):
         """The name this browser's reviewer typed last time (unless a login name rules)."""

@@ -31,11 +31,6 @@ STATE_WORDS = {"new": "not reviewed", "edited": "edited", "approved": "approved"
 MOVES = ("next", "previous", "pending")
 
 
-def _backend(name: str):
-    """A review back-end function of the pipeline, or None while it has not been built."""
-    return getattr(pipeline, name, None)
-
-
 @dataclass
 class ReviewSession:
     """What one browser tab is looking at (kept in ``gr.State``: one per browser session)."""
@@ -331,10 +326,9 @@ def process_article(resources: pipeline.Resources, session: ReviewSession, actor
         return Outcome(session, review_screen(resources, session, message=str(err), kind="warn"))
     except WorkbenchError as err:
         return Outcome(session, review_screen(resources, session, message=str(err), kind="error"))
-    doc_id = str(getattr(result, "doc_id", result))
-    session = open_document(resources, dataclasses.replace(session, filter="all"), doc_id)
+    session = open_document(resources, dataclasses.replace(session, filter="all"), str(result))
     count = len(session.segment_ids)
-    if getattr(result, "reopened", False):
+    if result.reopened:
         note = f"This article was already here: opened it, with its reviews ({count} segments)."
     else:
         note = f"{count} segment{'' if count == 1 else 's'} ready for review."
@@ -536,3 +530,26 @@ def replace(resources: pipeline.Resources, session: ReviewSession, actor, needle
     return Outcome(session, review_screen(resources, session,
                                           message=f"Replaced in {len(saved)} segment(s), each a new revision."))
 
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file made for the browser to download, or why there is none."""
+
+    path: str | None
+    message: str
+    kind: str = "ok"
+
+
+def deliverable(resources: pipeline.Resources, session: ReviewSession, actor, fmt: str) -> Download:
+    """The translated article as ``fmt`` (txt, docx or bilingual), named after its date and title; the export is audited."""
+    if session.doc_id is None:
+        return Download(None, "Open a document first.", "warn")
+    try:
+        actor.require("export")
+        path = pipeline.export_deliverable(resources.store, session.doc_id, fmt, output_dir=resources.settings.output_dir)
+        pipeline.record_event(resources.store, actor.name or "anonymous", "export", session.doc_id,
+                              {"format": fmt, "file": path.name})
+    except WorkbenchError as err:
+        return Download(None, str(err), "warn")
+    return Download(str(path), f"{path.name} is ready to download.")
