@@ -167,7 +167,8 @@ def test_processing_an_article_stores_its_run_signature_on_the_document_and_link
     assert (signature.segmenter, signature.segmenter_version, signature.workbench) == ("rules-en", __version__,
                                                                                        __version__)
     assert signature.aligner == "news" and len(signature.aligner_weights) == 12
-    assert signature.mt is None and signature.glossary is None and signature.embedder is None
+    assert signature.mt is None and signature.glossary is None
+    assert signature.embedder == "use-m"  # news linking's meaning signal: the cross-lingual sentence encoder
     links = [link for seg_links in store.links(doc_id).values() for link in seg_links]
     assert links and {link.run_signature for link in links} == {store.document(doc_id).run_signature}
 
