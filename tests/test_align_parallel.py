@@ -56,14 +56,14 @@ def _document(shape: list[tuple[int, int]]):
 @pytest.mark.parametrize("bead", [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 5), (5, 1), (1, 0), (0, 1)])
 def test_each_bead_type_is_found_between_one_to_one_beads(bead):
     src, tgt, mt, expected = _document([(1, 1), (1, 1), bead, (1, 1), (1, 1)])
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, meaning=False)
     assert [format_bead(b) for b in beads] == expected
 
 
 def test_a_chain_of_mixed_beads_is_recovered_exactly():
     shape = [(1, 1), (1, 2), (1, 1), (2, 1), (1, 3), (1, 1), (3, 1), (1, 0), (1, 1), (0, 1), (1, 1)]
     src, tgt, mt, expected = _document(shape)
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, meaning=False)
     assert [format_bead(b) for b in beads] == expected
     linked = [b for b in beads if b.src and b.tgt]
     assert all(b.score > 0.5 for b in linked)
@@ -74,7 +74,7 @@ def test_a_chain_of_mixed_beads_is_recovered_exactly():
 def test_long_documents_use_the_coarse_pass_and_stay_exact():
     shape = [(1, 1), (1, 2), (2, 1), (1, 1), (1, 1)] * 120  # 720 × 720 sentences: beyond a full search
     src, tgt, mt, expected = _document(shape)
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, meaning=False)
     assert [format_bead(b) for b in beads] == expected
 
 
@@ -82,7 +82,7 @@ def test_with_gaps_sentences_without_counterpart_stay_alone():
     """An article quoting part of a statement: a third of its sentences have no Chinese."""
     shape = [(1, 1), (1, 0), (1, 2), (1, 0), (1, 0), (1, 1), (2, 1), (1, 0), (1, 1), (1, 0), (1, 1)] * 3
     src, tgt, mt, expected = _document(shape)
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, gaps=True)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, gaps=True, meaning=False)
     assert [format_bead(b) for b in beads] == expected
     assert sum(1 for b in beads if not b.tgt) == 15
 
@@ -109,7 +109,7 @@ def test_the_end_of_a_quotation_joins_the_bead_that_opened_it_when_length_says_o
     words = ["abcd", "efgh", "ijkl", "mnop", "qrst", "uvwx", "yzab", "cdef", "ghij", "klmn", "opqr", "stuv", "wxyz"]
     en = [" ".join(words[:11]) + ": '" + " ".join(words[:10]), " ".join(words[:5]) + "?'",
           " ".join(words * 2)[:140] + ".", " ".join(words)[:70] + "."]
-    beads = align_parallel(en, zh, mt=[zh[0], "", zh[1], zh[2]], use_dictionary=False)
+    beads = align_parallel(en, zh, mt=[zh[0], "", zh[1], zh[2]], use_dictionary=False, meaning=False)
     assert [format_bead(b) for b in beads] == ["[0,1]:[0]", "[2]:[1]", "[3]:[2]"]
 
 
@@ -121,7 +121,7 @@ def test_quote_states_follow_quotations_across_sentences_and_ignore_apostrophes(
     assert quote_states(["No quotation here."] * 30, "en") is None  # nothing to go by: no cost at all
 
 
-def test_the_meaning_signal_credits_a_paraphrase_that_shares_little_wording():
+def test_the_mt_meaning_signal_credits_a_paraphrase_that_shares_little_wording():
     mt = ["The boy laughed heartily.", "Customs duties were suspended."]
     tgt = ["The lad burst into giggles.", "Tariffs on steel were put on hold."]
     features = build_features(["那男孩哈哈大笑。", "关税暂停了。"], tgt, src_lang="zh", tgt_lang="en", mt=mt,
@@ -129,12 +129,26 @@ def test_the_meaning_signal_credits_a_paraphrase_that_shares_little_wording():
     for i in (0, 1):
         _, parts = features.span_scores(i, 1, np.array([0, 1]), 1)
         assert parts["mt"].max() < 0.1  # hardly any shared character n-grams
-        assert parts["meaning"][i] > parts["meaning"][1 - i] + 0.1
+        assert parts["mt-meaning"][i] > parts["mt-meaning"][1 - i] + 0.1
+
+
+def test_the_cross_lingual_meaning_signal_pairs_source_and_target_without_mt():
+    from workbench.align.signals import meaning_signal
+    from workbench.embeddings import load_embedder
+
+    use_m = load_embedder("use-m")
+    src = ["那男孩哈哈大笑。", "关税暂停了。", "天下起了大雨。"]
+    tgt = ["The lad burst into giggles.", "Tariffs on steel were put on hold.", "It began to pour with rain."]
+    features = build_features(src, tgt, src_lang="zh", tgt_lang="en", mt=None, dictionary=None)
+    features.signals.insert(0, meaning_signal(use_m.embed(src), use_m.embed(tgt), 1.0))
+    for i in range(3):
+        _, parts = features.span_scores(i, 1, np.array([0, 1, 2]), 1)
+        assert int(np.argmax(parts["meaning"])) == i
 
 
 def test_every_sentence_appears_once_in_order_for_one_against_a_thousand():
     tgt = [_chinese(k) for k in range(1000)]
-    beads = align_parallel(["abcd abcd abcd."], tgt, mt=[tgt[500]], use_dictionary=False)
+    beads = align_parallel(["abcd abcd abcd."], tgt, mt=[tgt[500]], use_dictionary=False, meaning=False)
     assert [i for b in beads for i in b.src] == [0]
     assert [j for b in beads for j in b.tgt] == list(range(1000))
     linked = next(b for b in beads if b.src)
@@ -188,7 +202,9 @@ def test_cli_jsonl_carries_texts_evidence_and_signature(tmp_path, capsys):
     assert [r["tgt"] for r in records] == [[0], [1, 2]]
     assert records[1]["tgt_text"] == tgt[1] + tgt[2]
     assert records[0]["evidence"]["ngrams"]
-    assert records[0]["signature"].startswith("mode:parallel|signals:mt+meaning+dictionary+numbers+length+quotes|max-bead:")
+    assert records[0]["signature"].startswith("mode:parallel|signals:meaning+mt+mt-meaning+dictionary+numbers+length+"
+                                              "quotes|max-bead:5|mt:file|version:4|weights:")
+    assert records[0]["signature"].endswith("|embedder:use-m")
 
 
 def test_cli_bad_inputs_give_one_line(tmp_path, capsys):
@@ -210,7 +226,7 @@ def test_the_aligner_base_names_what_a_subclass_must_implement():
         Aligner()  # type: ignore[abstract]
     aligner = ParallelAligner(mt_source="file", gaps=True)
     assert isinstance(aligner, Aligner)
-    assert aligner.signature() == parallel_signature(mt_source="file", gaps=True)
+    assert aligner.signature() == parallel_signature(mt_source="file", gaps=True, meaning=False)
     assert str(aligner.signature()).startswith("mode:parallel-gaps|")
     assert len(aligner.weights_hash()) == 12
 
@@ -220,6 +236,7 @@ def test_the_parallel_aligner_gives_the_beads_align_parallel_gives():
 
     src, tgt, mt, expected = _document([(1, 1), (2, 1), (1, 2)])
     beads = ParallelAligner(mt_source="file").align(src, tgt, src_lang="en", tgt_lang="zh", mt=mt)
-    assert [format_bead(b) for b in beads] == [format_bead(b) for b in align_parallel(src, tgt, mt=mt)] == expected
+    assert [format_bead(b) for b in beads] == [format_bead(b) for b in align_parallel(src, tgt, mt=mt, meaning=False)]
+    assert [format_bead(b) for b in beads] == expected
     bare = ParallelAligner(mt_source="file").align(src, tgt, mt=mt, evidence=False)
     assert [format_bead(b) for b in bare] == expected and all(not b.evidence.signals for b in bare)

@@ -38,22 +38,30 @@ __all__ = ["Aligner", "ParallelAligner", "NewsAligner", "align_article", "align_
 
 def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en", tgt_lang: str = "zh",
                    mt: Sequence[str] | None = None, use_dictionary: bool = True, gaps: bool = False,
-                   evidence: bool = True) -> list[Bead]:
+                   evidence: bool = True, meaning: bool = True) -> list[Bead]:
     """Align two documents sentence by sentence, order preserved (:class:`ParallelAligner`).
 
     ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional). With
     ``gaps``, many sentences are expected to have no counterpart (an article against a
     statement it quotes in part), and a second pass re-measures the length ratio on what the
-    first linked. Returns beads covering every sentence of both sides once, in order, each
-    with its evidence (ids and scores only with ``evidence=False``).
+    first linked. ``meaning`` adds the cross-lingual encoder's signal (when it loads). Returns
+    beads covering every sentence of both sides once, in order, each with its evidence (ids
+    and scores only with ``evidence=False``).
     """
-    aligner = ParallelAligner(mt_source="none" if mt is None else "file", use_dictionary=use_dictionary, gaps=gaps)
+    aligner = _parallel_aligner("none" if mt is None else "file", use_dictionary, gaps, meaning)
     return aligner.align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, evidence=evidence)
 
 
-def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: bool = False) -> AlignmentSignature:
+def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: bool = False,
+                       meaning: bool = True) -> AlignmentSignature:
     """The signature of an :func:`align_parallel` run (``mt_source``: ``file``, ``engine:…`` or ``none``)."""
-    return ParallelAligner(mt_source=mt_source, use_dictionary=use_dictionary, gaps=gaps).signature()
+    return _parallel_aligner(mt_source, use_dictionary, gaps, meaning).signature()
+
+
+def _parallel_aligner(mt_source: str, use_dictionary: bool, gaps: bool, meaning: bool) -> ParallelAligner:
+    """The parallel aligner with the shared cross-lingual encoder (vectors kept on disk) when ``meaning``."""
+    return ParallelAligner(mt_source=mt_source, use_dictionary=use_dictionary, gaps=gaps,
+                           embedder=news_embedder() if meaning else None)
 
 
 def news_embedder() -> Embedder | None:

@@ -24,20 +24,39 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from workbench.align.beads import AlignmentSignature, Bead, Evidence, NewsLink
 from workbench.align.mt import check_mt_lines
-from workbench.align.parallel import MAX_BEAD, align_features, align_with_gaps, steps_to_beads
-from workbench.align.signals import DEFAULT_WEIGHTS, PairFeatures, Weights, build_features, shared_ngrams
+from workbench.align.parallel import (
+    MAX_BEAD,
+    align_features,
+    align_with_gaps,
+    realign_windows,
+    steps_to_beads,
+    uncertain_windows,
+)
+from workbench.align.signals import (
+    DEFAULT_WEIGHTS,
+    LEXICAL_WEIGHTS,
+    PairFeatures,
+    Weights,
+    build_features,
+    meaning_signal,
+    shared_ngrams,
+)
 from workbench.dictionary import BilingualDictionary, load_dictionary
 from workbench.errors import InputError
 from workbench.numbers import NumberMention, extract_numbers_en, extract_numbers_zh, matching_values
 from workbench.text.zh import normalise_zh
 
-__all__ = ["Aligner", "ParallelAligner", "check_sentences", "join_sentences"]
+if TYPE_CHECKING:
+    from workbench.embeddings import Embedder
+
+__all__ = ["Aligner", "ParallelAligner", "ParallelSignature", "check_sentences", "join_sentences"]
 
 LANGUAGES = ("en", "zh")
 
@@ -80,24 +99,53 @@ class Aligner(ABC):
         return f"{type(self).__name__}({self.signature()})"
 
 
+@dataclass(frozen=True)
+class ParallelSignature(AlignmentSignature):
+    """:class:`AlignmentSignature` plus what decides parallel beads: the weights' hash and the
+    cross-lingual sentence encoder (``none`` when the meaning signal is off)."""
+
+    weights: str = ""
+    embedder: str = "none"
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}|weights:{self.weights}|embedder:{self.embedder}"
+
+
+PARALLEL_VERSION = "4"  # goes up whenever parallel scoring changes
+FULL_ENCODE = 2_000  # pairs with at most this many sentences (both sides) are encoded whole
+ANCHOR_SCORE = 0.3  # in longer pairs, beads the lexical pass scores this or more are kept as they are
+
+
 class ParallelAligner(Aligner):
     """Parallel mode: a document and its translation aligned in order, beads of up to 5 sentences a side.
 
-    ``weights`` are the signal weights and bead costs (:class:`~workbench.align.signals.Weights`);
+    ``weights`` are the signal weights and bead costs with the meaning signal
+    (:class:`~workbench.align.signals.Weights`; :data:`~workbench.align.signals.LEXICAL_WEIGHTS`
+    serve a run without it); ``embedder`` is the cross-lingual sentence encoder of the
+    ``meaning`` signal (source against target, no MT needed), None for lexical signals only;
     ``use_dictionary`` turns the dictionary signal on; ``gaps`` expects many sentences without
     counterpart (two passes, :func:`~workbench.align.parallel.align_with_gaps`); ``mt_source``
     names where the MT given to :meth:`align` comes from (``file``, ``engine:…`` or ``none``),
     for the signature.
+
+    Encoding is the cost: a pair of up to ``full_encode`` sentences is encoded whole; in a
+    longer one the lexical signals align first, beads they score ``anchor_score`` or more stand
+    as anchors, and only the stretches between anchors are encoded and aligned again with the
+    meaning signal (``anchor_score`` 0 keeps the lexical alignment; 1 encodes nearly all).
     """
 
     mode = "parallel"
 
     def __init__(self, *, mt_source: str = "none", use_dictionary: bool = True, gaps: bool = False,
-                 weights: Weights = DEFAULT_WEIGHTS) -> None:
+                 weights: Weights = DEFAULT_WEIGHTS, embedder: Embedder | None = None,
+                 full_encode: int = FULL_ENCODE, anchor_score: float = ANCHOR_SCORE) -> None:
         self.mt_source = mt_source
         self.use_dictionary = use_dictionary
         self.gaps = gaps
         self.weights = weights
+        self.embedder = embedder
+        self.full_encode = full_encode
+        self.anchor_score = anchor_score
 
     def align(self, src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en",  # type: ignore[override]
               tgt_lang: str = "zh", mt: Sequence[str] | None = None, evidence: bool = True) -> list[Bead]:
@@ -113,25 +161,61 @@ class ParallelAligner(Aligner):
         if mt is not None:
             check_mt_lines(mt, len(src))
         dictionary = load_dictionary() if self.use_dictionary else None
-        embedder = load_sentence_embedder() if mt is not None else None
-        features = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
-                                  embedder=embedder, weights=self.weights)
-        steps = align_with_gaps(features) if self.gaps else align_features(features)
-        beads = steps_to_beads(steps, features)
+        mt_embedder = load_sentence_embedder() if mt is not None else None
+        lexical = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
+                                 embedder=mt_embedder, weights=LEXICAL_WEIGHTS)
+        run = align_with_gaps if self.gaps else align_features
+        if self.embedder is None or not self.weights.meaning:
+            features = lexical
+            beads = steps_to_beads(run(features), features)
+        elif len(src) + len(tgt) <= self.full_encode or self.gaps:
+            features = self._with_meaning(lexical, src, tgt, range(len(src)), range(len(tgt)))
+            beads = steps_to_beads(run(features), features)
+        else:
+            first = steps_to_beads(align_features(lexical), lexical)
+            windows = uncertain_windows(first, self.anchor_score)
+            src_ids = sorted({i for w0, w1 in windows for b in first[w0:w1] for i in b.src})
+            tgt_ids = sorted({j for w0, w1 in windows for b in first[w0:w1] for j in b.tgt})
+            features = self._with_meaning(lexical, src, tgt, src_ids, tgt_ids)
+            beads = realign_windows(first, windows, features)
         if not evidence:
             return beads
         return [bead_evidence(b, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b in beads]
 
-    def signature(self) -> AlignmentSignature:
-        """Mode (``parallel`` or ``parallel-gaps``), the signals that run, bead size, MT source, version."""
+    def _with_meaning(self, lexical: PairFeatures, src: Sequence[str], tgt: Sequence[str],
+                      src_ids: Sequence[int], tgt_ids: Sequence[int]) -> PairFeatures:
+        """``lexical`` with the meaning signal on sentences ``src_ids`` and ``tgt_ids`` (vectors cached by text)."""
+        assert self.embedder is not None
+        vectors = []
+        for texts, ids in ((src, src_ids), (tgt, tgt_ids)):
+            rows = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
+            if len(ids):
+                rows[list(ids)] = self.embedder.embed([texts[i] for i in ids])
+            vectors.append(rows)
+        return dataclasses.replace(lexical, signals=[meaning_signal(vectors[0], vectors[1], self.weights.meaning),
+                                                     *lexical.signals], weights=self.weights)
+
+    def signature(self) -> ParallelSignature:
+        """Mode (``parallel`` or ``parallel-gaps``), the signals that run, bead size, MT source,
+        version, the weights' hash and the encoder."""
         from workbench.embeddings import load_sentence_embedder
 
         with_mt = self.mt_source != "none"
-        signals = [s for s, on in (("mt", with_mt), ("meaning", with_mt and load_sentence_embedder() is not None),
+        meaning = self.embedder is not None and bool(self.weights.meaning)
+        signals = [s for s, on in (("meaning", meaning), ("mt", with_mt),
+                                   ("mt-meaning", with_mt and load_sentence_embedder() is not None),
                                    ("dictionary", self.use_dictionary), ("numbers", True), ("length", True),
                                    ("quotes", True)) if on]
-        return AlignmentSignature("parallel-gaps" if self.gaps else "parallel", tuple(signals), MAX_BEAD,
-                                  self.mt_source)
+        return ParallelSignature("parallel-gaps" if self.gaps else "parallel", tuple(signals), MAX_BEAD,
+                                 self.mt_source, PARALLEL_VERSION, self.weights_hash(),
+                                 self.embedder.name if meaning and self.embedder is not None else "none")
+
+    def weights_hash(self) -> str:
+        """A short hash of both weight sets and the encoding policy."""
+        from workbench.signature import short_hash
+
+        return short_hash(repr(v) for v in (*dataclasses.astuple(self.weights), *dataclasses.astuple(LEXICAL_WEIGHTS),
+                                            self.full_encode, self.anchor_score))
 
 
 def bead_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,

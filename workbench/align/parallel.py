@@ -145,7 +145,8 @@ def _band_gains(features: PairFeatures, lo: np.ndarray, hi: np.ndarray, width: i
             else:
                 i0 = (rows - a + np.zeros_like(cols))[ok]
                 scores, _ = features.span_scores(i0, a, prev_j[ok], b)
-                gain[ok] = scores + features.weights.bead_bonus
+                size = ((a + b) / 2) ** features.weights.size_power
+                gain[ok] = scores * size + features.weights.bead_bonus
         gains.append(gain)
     return gains
 
@@ -179,3 +180,47 @@ def steps_to_beads(steps: Sequence[Step], features: PairFeatures) -> list[Bead]:
         scores[ks], _ = features.span_scores(i0, a, j0, b)
     return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), float(score))
             for (i0, a, j0, b), score in zip(steps, scores)]
+
+
+def uncertain_windows(beads: Sequence[Bead], anchor_score: float) -> list[tuple[int, int]]:
+    """Stretches of ``beads`` (as ``[start, stop)`` bead indices) to align again with more evidence.
+
+    A linked bead scored ``anchor_score`` or more is an anchor; each run of other beads,
+    with the anchor either side of it, is a window (overlapping windows are joined).
+    """
+    anchor = [bool(b.src and b.tgt and b.score >= anchor_score) for b in beads]
+    windows: list[tuple[int, int]] = []
+    k = 0
+    while k < len(beads):
+        if anchor[k]:
+            k += 1
+            continue
+        start = k
+        while k < len(beads) and not anchor[k]:
+            k += 1
+        w0, w1 = max(start - 1, 0), min(k + 1, len(beads))
+        if windows and w0 <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(w1, windows[-1][1]))
+        else:
+            windows.append((w0, w1))
+    return windows
+
+
+def realign_windows(beads: Sequence[Bead], windows: Sequence[tuple[int, int]], features: PairFeatures) -> list[Bead]:
+    """``beads`` with each window's stretch aligned again on ``features`` (outside them, unchanged)."""
+    out: list[Bead] = []
+    last = 0
+    for w0, w1 in windows:
+        out.extend(beads[last:w0])
+        src = [i for b in beads[w0:w1] for i in b.src]
+        tgt = [j for b in beads[w0:w1] for j in b.tgt]
+        last = w1
+        if not src or not tgt:
+            out.extend(beads[w0:w1])
+            continue
+        i0, j0 = src[0], tgt[0]
+        part = features.window(i0, src[-1] + 1, j0, tgt[-1] + 1)
+        for bead in steps_to_beads(align_features(part), part):
+            out.append(Bead(tuple(i + i0 for i in bead.src), tuple(j + j0 for j in bead.tgt), bead.score))
+    out.extend(beads[last:])
+    return out

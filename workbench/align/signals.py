@@ -40,6 +40,7 @@ from workbench.text.en import english_tokens
 from workbench.text.zh import normalise_zh
 
 MAX_SPAN = 5  # most sentences on one side of a bead
+_CROSS_BLOCK = 512  # rows made dense at once for the products of neighbouring rows
 _BLOCK = 16  # source sentences multiplied against their targets at once
 HASH_DIM = 4096  # hashed feature columns per signal; collisions are rare at sentence scale
 _ZH_NOISE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’·—…,.;:!?()\"'\-]")
@@ -56,29 +57,37 @@ def _zh_content(text: str) -> str:
 class Weights:
     """How much each signal counts, and what beads cost; tuned on the MAC-Dev set only.
 
-    The content signals (mt, meaning, dictionary, numbers) are averaged with these weights; the
-    length prior then scales the average by ``1 - length + length * prior``.
+    The content signals (mt, meaning, mt-meaning, dictionary, numbers) are averaged with these
+    weights; the length prior then scales the average by ``1 - length + length * prior``. The
+    defaults are tuned with the cross-lingual meaning signal on; :data:`LEXICAL_WEIGHTS` are
+    for a run without it.
     """
 
     mt: float = 1.0
-    meaning: float = 0.2
+    meaning: float = 1.0  # cross-lingual sentence vectors of source and target (use-m)
+    mt_meaning: float = 0.2  # same-language sentence vectors of the MT and the target (WordLlama)
     dictionary: float = 0.5
     numbers: float = 0.25
     length: float = 0.7
     length_spread: float = 27.0  # variance per character of the Gale–Church δ; larger is more tolerant
-    skip: float = -0.2  # score of a sentence left without counterpart (a 1-0 or 0-1 bead)
+    skip: float = -0.3  # score of a sentence left without counterpart (a 1-0 or 0-1 bead)
     bead_bonus: float = 0.03  # added per non-null bead: a slight preference for 1-1 over merging
+    # A linked bead's score counts ((a + b) / 2) ** size_power times in the sum the DP maximises:
+    # above 0, a bead that covers more sentences is not outvoted by the splits that cover them.
+    size_power: float = 0.3
     quote: float = 0.05  # cost of a bead boundary inside a quotation on one side only
 
 
 DEFAULT_WEIGHTS = Weights()
+# Without sentence vectors the lexical signals alone decide, and merged beads need no help.
+LEXICAL_WEIGHTS = Weights(skip=-0.2, size_power=0.0)
 # For documents where many sentences have no counterpart, two passes. The first: a null bead
 # scores more than a weak link, so stray sentences stay alone instead of joining a neighbouring
 # bead; and the document's length ratio, skewed by the gaps, counts for less.
-GAPPY_WEIGHTS = Weights(skip=0.03, length=0.5, length_spread=55.0)
+GAPPY_WEIGHTS = Weights(skip=0.03, length=0.5, length_spread=55.0, size_power=0.0)
 # The second, with the length ratio measured on what the first pass linked: the usual length
 # prior, and a null bead that scores a little more than nothing.
-GAPPY_REFINED_WEIGHTS = Weights(skip=0.004)
+GAPPY_REFINED_WEIGHTS = Weights(skip=0.004, size_power=0.0)
 
 
 # --- sentence features ------------------------------------------------------------------------
@@ -193,27 +202,58 @@ def _column(feature: str) -> int:
 class SideMatrix:
     """One signal's features of one side: a hashed row per sentence and each row's mass.
 
-    A span's vector is the sum of its rows and its mass the sum of the rows' masses (for
-    cosine signals the squared norms; the cross terms between a span's own sentences are
-    left out, which on the dev data favours merged beads just enough).
+    A span's vector is the sum of its rows. For hashed features its mass is the sum of the
+    rows' masses (the squared norms; the cross terms between a span's own sentences are left
+    out, which on the dev data favours merged beads just enough). With ``exact`` (sentence
+    vectors), the mass is the span vector's own squared length, cross terms included, so a
+    span's score is the cosine of its renormalised summed vector.
     """
 
     rows: np.ndarray | SparseRows  # (sentences, dimensions) float32: hashed features (sparse) or vectors
     mass: np.ndarray  # (sentences,) float64
+    exact: bool = False
 
     def span_mass(self, start: np.ndarray | int, length: int) -> np.ndarray:
         """Mass of the spans ``[start, start + length)`` (``start`` scalar or array)."""
         start = np.asarray(start)
-        return self._mass_running[start + length] - self._mass_running[start]
+        mass = self._mass_running[start + length] - self._mass_running[start]
+        if self.exact:
+            for gap in range(1, length):
+                running = self._cross_running[gap - 1]
+                mass = mass + 2 * (running[start + length - gap] - running[start])
+            mass = np.maximum(mass, 0.0)  # a squared length; rounding may take it just below 0
+        return mass
 
     @cached_property
     def _mass_running(self) -> np.ndarray:
         return _running(self.mass)
 
+    @cached_property
+    def _cross_running(self) -> list[np.ndarray]:
+        """Per gap ``d`` (1..MAX_SPAN-1), running sums of ``row[p] · row[p + d]`` over ``p``."""
+        n = len(self.mass)
+        cross = np.zeros((MAX_SPAN - 1, n))
+        for b0 in range(0, n, _CROSS_BLOCK):
+            b1 = min(b0 + _CROSS_BLOCK, n)
+            rows = np.asarray(_dense_rows(self.rows, b0, min(b1 + MAX_SPAN - 1, n)), dtype=np.float64)
+            for gap in range(1, MAX_SPAN):
+                count = min(b1 - b0, len(rows) - gap)
+                if count > 0:
+                    cross[gap - 1, b0:b0 + count] = np.einsum("ij,ij->i", rows[:count], rows[gap:gap + count])
+        return [_running(row) for row in cross]
+
+    def window(self, start: int, stop: int) -> SideMatrix:
+        """Rows ``start..stop`` alone."""
+        rows = self.rows.window(start, stop) if isinstance(self.rows, SparseRows) else self.rows[start:stop]
+        return SideMatrix(rows, self.mass[start:stop], self.exact)
+
     def downsample(self) -> SideMatrix:
         """Sum neighbouring sentences pairwise (the coarse level of the multi-resolution search)."""
+        mass = _pair_sum(self.mass)
+        if self.exact:  # |r + s|² = |r|² + |s|² + 2 r·s
+            mass = mass + 2 * _pair_sum(np.diff(self._cross_running[0]) * (np.arange(len(self.mass)) % 2 == 0))
         rows = self.rows.pair_sum() if isinstance(self.rows, SparseRows) else _pair_sum(self.rows)
-        return SideMatrix(rows, _pair_sum(self.mass))
+        return SideMatrix(rows, mass, self.exact)
 
 
 def _every_other(boundaries: np.ndarray | None) -> np.ndarray | None:
@@ -276,6 +316,11 @@ class SparseRows:
         if len(self) % 2:
             indptr = np.append(indptr, self.indptr[-1])
         return SparseRows(indptr, self.cols, self.vals)
+
+    def window(self, start: int, stop: int) -> SparseRows:
+        """Rows ``start..stop`` alone."""
+        lo, hi = int(self.indptr[start]), int(self.indptr[stop])
+        return SparseRows(self.indptr[start:stop + 1] - lo, self.cols[lo:hi], self.vals[lo:hi])
 
     def clipped(self, ceiling: float) -> SparseRows:
         """Every value capped at ``ceiling``."""
@@ -372,6 +417,17 @@ class PairFeatures:
         return PairFeatures([s.downsample() for s in self.signals], _pair_sum(self.src_len),
                             _pair_sum(self.tgt_len), self.ratio, coarse,
                             _every_other(self.src_quoted), _every_other(self.tgt_quoted))
+
+    def window(self, i0: int, i1: int, j0: int, j1: int) -> PairFeatures:
+        """The features of source sentences ``i0..i1`` and target sentences ``j0..j1`` alone
+        (the document's length ratio and weights kept)."""
+        def cut(boundaries: np.ndarray | None, start: int, stop: int) -> np.ndarray | None:
+            return None if boundaries is None else boundaries[start:stop + 1]
+
+        signals = [SignalPair(s.name, s.weight, s.src.window(i0, i1), s.tgt.window(j0, j1), s.both_sides)
+                   for s in self.signals]
+        return PairFeatures(signals, self.src_len[i0:i1], self.tgt_len[j0:j1], self.ratio, self.weights,
+                            cut(self.src_quoted, i0, i1), cut(self.tgt_quoted, j0, j1))
 
     def prepare(self, lo: np.ndarray, hi: np.ndarray) -> None:
         """Compute the sentence-level dot products a DP restricted to rows' ``[lo, hi]`` will read.
@@ -477,16 +533,24 @@ def length_prior(src_len: float, tgt_len: np.ndarray | float, ratio: float, spre
 
 def build_features(src: Sequence[str], tgt: Sequence[str], *, src_lang: str, tgt_lang: str,
                    mt: Sequence[str] | None, dictionary: BilingualDictionary | None,
-                   embedder: SentenceEmbedder | None = None, weights: Weights = DEFAULT_WEIGHTS) -> PairFeatures:
-    """Per-sentence features of both sides for every signal that can be computed."""
+                   embedder: SentenceEmbedder | None = None, weights: Weights = DEFAULT_WEIGHTS,
+                   vectors: tuple[np.ndarray, np.ndarray] | None = None) -> PairFeatures:
+    """Per-sentence features of both sides for every signal that can be computed.
+
+    ``embedder`` encodes the MT and the target in one language (``mt-meaning``); ``vectors``
+    are cross-lingual sentence vectors of source and target (``meaning``), a zero row for a
+    sentence left unencoded (the signal then stays out of that sentence's scores).
+    """
     signals: list[SignalPair] = []
+    if vectors is not None and weights.meaning:
+        signals.append(meaning_signal(*vectors, weights.meaning))
     if mt is not None:
         mt_side = [_sublinear(mt_ngrams(t, tgt_lang)) for t in mt]
         tgt_side = [_sublinear(mt_ngrams(t, tgt_lang)) for t in tgt]
         idf = _idf(mt_side, tgt_side)
         signals.append(SignalPair("mt", weights.mt, _weighted_side(mt_side, idf), _weighted_side(tgt_side, idf)))
-        if embedder is not None and weights.meaning:
-            signals.append(SignalPair("meaning", weights.meaning, *_meaning_sides(embedder, mt, tgt, tgt_lang)))
+        if embedder is not None and weights.mt_meaning:
+            signals.append(SignalPair("mt-meaning", weights.mt_meaning, *_meaning_sides(embedder, mt, tgt, tgt_lang)))
     if dictionary is not None and {src_lang, tgt_lang} == {"en", "zh"}:
         en_texts, zh_texts = (src, tgt) if src_lang == "en" else (tgt, src)
         en_side = [dictionary_features_en(t, dictionary) for t in en_texts]
@@ -533,6 +597,33 @@ def _meaning_sides(embedder: SentenceEmbedder, mt: Sequence[str], tgt: Sequence[
     return sides[0], sides[1]
 
 
+def meaning_signal(src: np.ndarray, tgt: np.ndarray, weight: float) -> SignalPair:
+    """The ``meaning`` signal from cross-lingual sentence vectors of both sides (zero rows: not encoded).
+
+    A span's vector is the sum of its sentences' vectors, renormalised (cross terms included),
+    and the signal speaks only where both spans hold encoded sentences.
+    """
+    return SignalPair("meaning", weight, *_vector_sides(src, tgt), both_sides=True)
+
+
+def _vector_sides(src: np.ndarray, tgt: np.ndarray) -> tuple[SideMatrix, SideMatrix]:
+    """Cross-lingual sentence vectors of both sides, each side centred on its encoded rows' mean.
+
+    Each language's vectors share a direction of their own; taking it out leaves what tells
+    sentences apart. Rows that were not encoded (zero) stay zero, so they have no mass.
+    """
+    sides = []
+    for v in (src, tgt):
+        v = np.asarray(v, dtype=np.float32)
+        encoded = np.linalg.norm(v, axis=1) > 1e-6
+        if encoded.sum() >= _CENTRE_FROM:
+            v = np.where(encoded[:, None], v - v[encoded].mean(axis=0), 0.0).astype(np.float32)
+            norms = np.linalg.norm(v, axis=1, keepdims=True)
+            v = np.divide(v, norms, out=np.zeros_like(v), where=norms > 1e-6)
+        sides.append(SideMatrix(v, np.einsum("ij,ij->i", v, v).astype(float), exact=True))
+    return sides[0], sides[1]
+
+
 def _sublinear(counts: Counter[str]) -> Counter[str]:
     """``1 + log(tf)``: an n-gram repeated within a sentence (a name, a refrain) counts for less."""
     return Counter({gram: 1.0 + math.log(n) for gram, n in counts.items()})
@@ -575,6 +666,6 @@ def shared_ngrams(mt_text: str, tgt_text: str, lang: str, *, limit: int = 8) -> 
     return tuple(out)
 
 
-__all__ = ["Weights", "DEFAULT_WEIGHTS", "GAPPY_WEIGHTS", "GAPPY_REFINED_WEIGHTS", "PairFeatures", "build_features",
+__all__ = ["Weights", "DEFAULT_WEIGHTS", "LEXICAL_WEIGHTS", "SparseRows", "meaning_signal", "GAPPY_WEIGHTS", "GAPPY_REFINED_WEIGHTS", "PairFeatures", "build_features",
            "quote_states", "mt_ngrams", "number_features", "dictionary_features_en", "dictionary_features_zh",
            "length_prior", "shared_ngrams", "text_length"]
