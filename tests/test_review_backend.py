@@ -395,3 +395,26 @@ def test_export_names_are_an_ascii_slug_of_the_title_or_the_document_id(title, s
 
     document = DocumentRecord("doc-0123456789ab", title, "", "text", {}, "2025-06-27T08:00:00+00:00")
     assert export_stem(document) == stem
+
+
+@pytest.mark.parametrize(("article", "date"), [
+    ("Trade talks resume\n\nJune 27, 2025\n\nOfficials met on Monday.", "2025-06-27"),
+    ("Trade talks resume\n\nBy Jane Doe, published 2025-06-27 10:00\n\nOfficials met.", "2025-06-27"),
+    ("Trade talks resume\n\nOfficials met on June 9, 2025 in London.", None),  # reported, not a dateline
+    ("Trade talks resume\n\nJune 2025\n\nOfficials met.", None),  # no day
+])
+def test_an_articles_date_comes_from_its_dateline_only(article, date):
+    from workbench.ingest import clean_text
+
+    assert clean_text(article).date == date
+
+
+def test_an_uploaded_articles_date_comes_from_its_file_name_and_names_the_deliverable(store, tmp_path):
+    from tests.conftest import DEMO_ARTICLE
+
+    clean = pipeline.read_upload(str(DEMO_ARTICLE))
+    assert clean.date == "2025-06-27"
+    doc_id = pipeline.process_article(clean, store=store, corpus=None)
+    assert pipeline.reading_view(store, doc_id).date == "2025-06-27"
+    assert pipeline.export_deliverable(store, doc_id, "docx", output_dir=tmp_path).name == (
+        "2025-06-27-china-and-us-finalize-trade-agreement-to-ease-export-restrictions.zh.docx")

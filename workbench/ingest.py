@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbench.errors import FileNotFoundWorkbenchError, InputError
@@ -49,6 +49,7 @@ class CleanText:
     dropped_duplicates: int
     source_format: str
     title: str | None = None
+    date: str | None = None  # YYYY-MM-DD, when the page, a dateline or the file name states it
 
 
 def clean_text(raw: str, *, source_format: str = "text", keep_duplicates: bool = False) -> CleanText:
@@ -58,9 +59,10 @@ def clean_text(raw: str, *, source_format: str = "text", keep_duplicates: bool =
     articles), ``markdown`` (blank-line separated blocks; markup removed) or ``html``.
     Raises :class:`InputError` when nothing but whitespace remains.
     """
+    date = None
     if source_format == "html":
         page = html_to_text(raw)
-        title, blocks = page.title, list(page.blocks)
+        title, blocks, date = page.title, list(page.blocks), page.date
     elif source_format == "markdown":
         title, blocks = None, _markdown_blocks(raw)
     elif source_format == "text":
@@ -82,7 +84,8 @@ def clean_text(raw: str, *, source_format: str = "text", keep_duplicates: bool =
         paragraphs.append(para)
     if not paragraphs:
         raise InputError("the text is empty or contains only whitespace; paste or upload an article with some text")
-    return CleanText("\n\n".join(paragraphs), tuple(paragraphs), dropped, source_format, title)
+    date = date or next(filter(None, (dateline_date(p) for p in paragraphs[:HEADLINE_LOOKS_AT])), None)
+    return CleanText("\n\n".join(paragraphs), tuple(paragraphs), dropped, source_format, title, date)
 
 
 # A headline: short, no sentence-final mark, most of its longer words capitalised (Title Case),
@@ -91,7 +94,9 @@ HEADLINE_MAX_CHARS = 150
 HEADLINE_MAX_WORDS = 20
 HEADLINE_SHORT_WORDS = 8
 HEADLINE_LOOKS_AT = 3  # paragraphs from the top
+DATELINE_MAX_CHARS = 60
 _SENTENCE_END = re.compile(r"[.。;；:：,，]$")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _BYLINE = re.compile(r"^(?:by|photo|updated|posted|published)\b", re.IGNORECASE)
 
 
@@ -114,6 +119,39 @@ def article_title(clean: CleanText, *, max_chars: int = 100) -> str:
     title = clean.title or next((p for p in top if is_headline(p)), None) or next(
         (p for p in top if not _is_byline_or_dateline(p)), clean.paragraphs[0])
     return title if len(title) <= max_chars else title[:max_chars - 1].rstrip() + "…"
+
+
+def dateline_date(paragraph: str) -> str | None:
+    """The full date (YYYY-MM-DD) a byline or dateline states ("June 27, 2025", "Published 2025-06-27"), else None.
+
+    A date mentioned in a sentence of the article is what it reports, not when it was written:
+    only bylines, datelines and other short lines that are not sentences count.
+    """
+    from workbench.numbers import extract_numbers_en
+
+    short_line = len(paragraph) <= DATELINE_MAX_CHARS and not _SENTENCE_END.search(paragraph)
+    if not (_is_byline_or_dateline(paragraph) or short_line):
+        return None
+    iso = _ISO_DATE.search(paragraph)
+    if iso:
+        return _valid_date(*iso.groups())
+    return next((v for m in extract_numbers_en(paragraph) if m.kind == "date" for v in m.values if len(v) == 10),
+                None)
+
+
+def file_name_date(name: str) -> str | None:
+    """The date a file name starts with (``2025-06-27-china-us-trade-framework.en.txt``), else None."""
+    found = re.match(r"(\d{4})-(\d{2})-(\d{2})(?!\d)", Path(name).name)
+    return _valid_date(*found.groups()) if found else None
+
+
+def _valid_date(year: str, month: str, day: str) -> str | None:
+    from datetime import date
+
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def _is_byline_or_dateline(paragraph: str) -> bool:
@@ -143,8 +181,9 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, keep_d
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(f"{path.name}: {_too_big(size, max_bytes)}; split the file or raise the limit (--max-bytes)")
-    return ingest_bytes(path.read_bytes(), name=path.name, source_format=fmt, keep_duplicates=keep_duplicates,
-                        max_bytes=max_bytes)
+    clean = ingest_bytes(path.read_bytes(), name=path.name, source_format=fmt, keep_duplicates=keep_duplicates,
+                         max_bytes=max_bytes)
+    return clean if clean.date else replace(clean, date=file_name_date(path.name))
 
 
 def ingest_bytes(data: bytes, *, name: str, source_format: str, keep_duplicates: bool = False,

@@ -219,7 +219,7 @@ def process_article(article: str | CleanText, *, store: Store, translator=None, 
         segments=[NewSegment(s.index, s.text, s.paragraph, s.start, s.end) for s in segments],
         translations=translations,
         links=links,
-        metadata={"dropped_duplicates": clean.dropped_duplicates},
+        metadata={"dropped_duplicates": clean.dropped_duplicates, **({"date": clean.date} if clean.date else {})},
         run_signature=signature,
     ))
     if actor:
