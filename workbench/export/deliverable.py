@@ -113,6 +113,7 @@ def deliverable_text(view: ReadingView) -> str:
 
 def write_deliverable(view: ReadingView, fmt: str, target: Path) -> None:
     """Write ``view`` to ``target`` as ``txt``, ``docx`` or ``bilingual`` (a two-column .docx table)."""
+    _known_format(fmt)
     if fmt == "txt":
         target.write_text(deliverable_text(view), encoding="utf-8")
         return
@@ -145,8 +146,7 @@ def write_deliverable(view: ReadingView, fmt: str, target: Path) -> None:
 
 def export_deliverable(store: Store, document_id: str, fmt: str, *, output_dir: str | Path) -> Path:
     """Write the document's :func:`reading_view` as ``fmt`` into ``output_dir``, under a name never used before."""
-    if fmt not in DELIVERABLE_FORMATS:
-        raise InputError(f"unknown deliverable format {fmt!r}; choose one of {', '.join(DELIVERABLE_FORMATS)}")
+    _known_format(fmt)
     view = reading_view(store, document_id)
     root = output_root(output_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -154,6 +154,11 @@ def export_deliverable(store: Store, document_id: str, fmt: str, *, output_dir: 
     with publish(destination) as target:
         write_deliverable(view, fmt, target)
     return destination
+
+
+def _known_format(fmt: str) -> None:
+    if fmt not in DELIVERABLE_FORMATS:
+        raise InputError(f"unknown deliverable format {fmt!r}; choose one of {', '.join(DELIVERABLE_FORMATS)}")
 
 
 def _marked(segment: ReadingSegment) -> str:
