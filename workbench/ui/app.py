@@ -295,18 +295,12 @@ class _Screen:
     def updates(self, session: ReviewSession, view: ReviewScreen, remembered: dict | None) -> dict:
         """``view`` as Gradio updates of these components (the adapter: no logic, only placement)."""
         remembered = {**(remembered or {}), "doc_id": session.doc_id, "segment_id": view.segment_id}
+        html = render.screen_html(view)
         return {
-            self.session: session, self.remembered: remembered,
-            self.status: render.message(view.message_kind, view.message),
-            self.progress: render.screen_progress(view) if view.doc_id else "",
-            self.segment_list: render.segment_list(view) if view.doc_id else "",
-            self.english: render.english_panel(view), self.mt: render.mt_panel(view),
-            self.suggestions: render.suggestions_panel(view), self.final: view.final, self.qa: render.qa_panel(view),
+            self.session: session, self.remembered: remembered, self.final: view.final,
             self.revisions: gr.Dropdown(choices=[(h.label, h.number) for h in view.history],
                                         value=view.history[0].number if view.history else None),
-            self.preview: render.preview_panel(view), self.glossary: render.glossary_panel(view),
-            self.comments: render.comments_panel(view), self.offers: render.offers_panel(view),
-            self.found: render.found_panel(view),
+            **{getattr(self, name): panel for name, panel in html.items()},
         }
 
 
@@ -490,7 +484,7 @@ class _Handlers:
 
     def live_qa(self, final: str, session: ReviewSession) -> str:
         """QA and risk of the final as the reviewer types."""
-        return render.qa_panel(screen.review_screen(self.res, session, final=final or ""))
+        return render.qa_panel(screen.live_qa(self.res, session, final or ""))
 
     def preview(self, revision: int | None, final: str, session: ReviewSession) -> str:
         """The picked revision with its diff against the current final."""

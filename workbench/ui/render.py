@@ -386,6 +386,17 @@ def found_panel(screen) -> str:
 
 
 
+def screen_html(screen) -> dict[str, str]:
+    """Every HTML panel of a review screen, by name: what the Gradio adapter places in its components."""
+    opened = screen.doc_id is not None
+    return {"status": message(screen.message_kind, screen.message),
+            "progress": screen_progress(screen) if opened else "",
+            "segment_list": segment_list(screen) if opened else "",
+            "english": english_panel(screen), "mt": mt_panel(screen), "suggestions": suggestions_panel(screen),
+            "qa": qa_panel(screen), "preview": preview_panel(screen), "glossary": glossary_panel(screen),
+            "comments": comments_panel(screen), "offers": offers_panel(screen), "found": found_panel(screen)}
+
+
 def reading_view(view) -> str:
     """The whole article in Chinese (a ``pipeline.ReadingView``): approved finals plain, the rest marked."""
     paragraphs = []

@@ -139,21 +139,26 @@ def review_screen(resources: pipeline.Resources, session: ReviewSession, *, fina
     base = ReviewScreen(message=message, message_kind=kind, found=tuple(found))
     if session.doc_id is None:
         return base
-    view = pipeline.open_document(resources.store, session.doc_id)
-    by_id = {row.segment.id: row for row in view.rows}
-    visible = [by_id[i] for i in session.segment_ids if i in by_id]
-    reviewed = sum(row.review.state != "new" for row in view.rows)
-    base = dataclasses.replace(base, doc_id=session.doc_id, title=view.document.title, approved=view.approved,
-                               reviewed=reviewed, total=len(view.rows))
-    if not visible:
+    # Only the rows on screen are read (a 2,000-segment document is never loaded whole for one click);
+    # the document's counts come from the store's summary.
+    summary = next((d for d in pipeline.list_documents(resources.store) if d.id == session.doc_id), None)
+    if summary is None:
+        return dataclasses.replace(base, message=f"document {session.doc_id} is no longer in the store",
+                                   message_kind="error")
+    base = dataclasses.replace(base, doc_id=session.doc_id, title=summary.title, approved=summary.approved,
+                               reviewed=summary.reviewed, total=summary.segments)
+    visible_ids = session.segment_ids
+    if not visible_ids:
         return dataclasses.replace(base, list_words="No segment matches this filter.")
-    index = min(session.index, len(visible) - 1)
-    start = max(0, min(index - LIST_WINDOW // 3, len(visible) - LIST_WINDOW))
-    window = visible[start:start + LIST_WINDOW]
-    rows = tuple(_list_row(row, current=row.segment.id == visible[index].segment.id) for row in window)
-    list_words = (f"{start + 1}–{start + len(window)} of {len(visible)} shown"
-                  + ("" if len(visible) == len(view.rows) else f" ({len(view.rows)} in the document)"))
-    row = visible[index]
+    index = min(session.index, len(visible_ids) - 1)
+    start = max(0, min(index - LIST_WINDOW // 3, len(visible_ids) - LIST_WINDOW))
+    window = [pipeline.open_segment(resources.store, i) for i in visible_ids[start:start + LIST_WINDOW]]
+    by_id = {row.segment.id: row for row in window}
+    rows = tuple(_list_row(row, current=row.segment.id == visible_ids[index]) for row in window)
+    filtered = len(visible_ids) != summary.segments
+    list_words = (f"{start + 1}–{start + len(window)} of {len(visible_ids)} shown"
+                  + (f" ({summary.segments} in the document)" if filtered else ""))
+    row = by_id[visible_ids[index]]
     session.base_revision = row.review.revision
     matches = pipeline.memory_matches(session.memory, row)
     draft, _origin = pipeline.suggested_draft(row, matches)
@@ -164,8 +169,8 @@ def review_screen(resources: pipeline.Resources, session: ReviewSession, *, fina
     mt_words, mt_tooltip = _confidence(row)
     return dataclasses.replace(
         base, rows=rows, list_words=list_words, segment_id=row.segment.id,
-        header=(f"Segment {row.segment.position + 1} of {len(view.rows)}"
-                + ("" if len(visible) == len(view.rows) else f" ({index + 1} of {len(visible)} shown)")),
+        header=(f"Segment {row.segment.position + 1} of {summary.segments}"
+                + (f" ({index + 1} of {len(visible_ids)} shown)" if filtered else "")),
         state=row.review.state, english=row.segment.text,
         term_spans=tuple((t.start, t.end) for t in terms), mt=row.mt.text if row.mt else "",
         mt_words=mt_words, mt_tooltip=mt_tooltip, suggestions=_suggestions(row, matches, terms, resources),
@@ -173,7 +178,17 @@ def review_screen(resources: pipeline.Resources, session: ReviewSession, *, fina
         confirm=session.pending, terms=terms, comments=_comments(resources, row.segment.id),
         history=tuple(HistoryRow(h.number, _history_label(h)) for h in reversed(history)),
         preview=_preview(resources, row.segment.id, preview) if preview else None,
-        offers=tuple(_offer_line(by_id, offer, *session.offer_words) for offer in session.offers))
+        offers=tuple(_offer_line(resources, offer, *session.offer_words) for offer in session.offers))
+
+
+def live_qa(resources: pipeline.Resources, session: ReviewSession, final: str) -> ReviewScreen:
+    """QA and risk of ``final`` for the segment in the editor, and nothing else (run on every debounced keystroke)."""
+    if session.segment_id is None:
+        return ReviewScreen()
+    row = pipeline.open_segment(resources.store, session.segment_id)
+    qa_lines, risk_words = _qa(resources, row, final)
+    return ReviewScreen(doc_id=session.doc_id, segment_id=row.segment.id, state=row.review.state, final=final,
+                        qa_lines=qa_lines, risk_words=risk_words, confirm=session.pending)
 
 
 def _list_row(row: pipeline.SegmentView, *, current: bool) -> ListRow:
@@ -184,19 +199,15 @@ def _list_row(row: pipeline.SegmentView, *, current: bool) -> ListRow:
                    current)
 
 
-def _offer_line(by_id: dict, offer, old: str, new: str) -> str:
+def _offer_line(resources: pipeline.Resources, offer, old: str, new: str) -> str:
     """``#5: …context old → new context… (2×)``: where a term change would land, not the whole sentence."""
     first = offer.occurrences[0] if offer.occurrences else None
     start, end = (first.start, first.end) if first else (0, 0)
     before = offer.text[max(0, start - SNIPPET_CHARS):start]
     after = offer.text[end:end + SNIPPET_CHARS]
-    return (f"#{_position(by_id, offer.segment_id)}: …{before}[{old} → {new}]{after}… "
+    position = pipeline.open_segment(resources.store, int(offer.segment_id)).segment.position + 1
+    return (f"#{position}: …{before}[{old} → {new}]{after}… "
             f"({len(offer.occurrences)}×)")
-
-
-def _position(by_id: dict, segment_id: object) -> int:
-    row = by_id.get(int(segment_id))
-    return row.segment.position + 1 if row else 0
 
 
 def _terms(resources: pipeline.Resources, english: str) -> tuple:
