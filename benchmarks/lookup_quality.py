@@ -6,8 +6,10 @@
 - **news** — the demo article linked model-free: how many of its four reported statements
   link to the right official sentence and clause, and how many other units are linked
   (byline and analysis must stay unlinked);
-- :func:`ablation_rows` — both, with each signal of the news weights removed in turn, for
-  the ablation table of ``align_quality.py``.
+- :func:`ablation_rows` — both, with each signal of the news weights removed in turn;
+- :func:`lookup_data_set` and :func:`news_data_set` — the same two as data sets of
+  ``align_quality.py``'s ablation table: each takes its aligner factory and removes from the
+  news weights whatever signal that variant removes from the parallel ones.
 
 Run: ``.venv/bin/python benchmarks/lookup_quality.py [--hits]``.
 """
@@ -91,6 +93,36 @@ def news_scores(corpus: OfficialCorpus, weights: NewsWeights = DEFAULT_NEWS_WEIG
                         and link.quote is None}
     return {"statements": right, "of": len(wanted), "other_links": wrong,
             "sentences_linked": len(linked_sentences), "seconds": seconds}
+
+
+# Parallel-mode weight → the news weight of the same signal (the others have no news counterpart).
+SHARED_SIGNALS = {"dictionary": "dictionary", "numbers": "numbers", "meaning": "meaning", "mt": "mt"}
+
+
+def news_weights_like(parallel_weights: object) -> NewsWeights:
+    """The news weights with every signal off that ``parallel_weights`` turn off."""
+    off = {news: 0.0 for parallel, news in SHARED_SIGNALS.items() if getattr(parallel_weights, parallel, 1.0) == 0}
+    return dataclasses.replace(DEFAULT_NEWS_WEIGHTS, **off)
+
+
+def _weights_of(make) -> NewsWeights:
+    return news_weights_like(getattr(make(gaps=False), "weights", None))
+
+
+def lookup_data_set(make) -> tuple[dict[str, float], float]:
+    """The look-up dev set as a data set of the ablation: ``({"top1", "top3"}, seconds)``."""
+    corpus = OfficialCorpus.load()
+    items = build(corpus)
+    start = time.perf_counter()
+    scores = lookup_scores(items, corpus, _weights_of(make))["all"]
+    return {"top1": scores["top1"], "top3": scores["top3"]}, time.perf_counter() - start
+
+
+def news_data_set(make) -> tuple[dict[str, float], float]:
+    """The demo article in news mode as a data set of the ablation: ``({"statements", "other_links"}, seconds)``,
+    ``statements`` the share of its four statements linked right."""
+    news = news_scores(OfficialCorpus.load(), _weights_of(make))
+    return {"statements": news["statements"] / news["of"], "other_links": float(news["other_links"])}, news["seconds"]
 
 
 def ablation_rows(corpus: OfficialCorpus | None = None) -> list[dict[str, object]]:

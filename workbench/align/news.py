@@ -2,19 +2,23 @@
 
 Stages:
 
-1. **index** — every Chinese sentence of the corpus is reduced to the English dictionary
-   keys its words gloss, its numbers and dates (:class:`NewsIndex`; documents are added one
-   at a time, so adding one to a large corpus costs only that document);
+1. **index** — every Chinese sentence of the corpus is reduced to the (stemmed) English
+   dictionary keys its words gloss, its numbers and dates, and its sentence vector
+   (:class:`NewsIndex`; documents are added one at a time, so adding one to a large corpus
+   costs only that document, and vectors are kept by text hash, so nothing is encoded twice);
 2. **retrieve** — documents are ranked by the idf-weighted keys and numbers they share with
    the article (or the reviewer names one);
-3. **link** — each English sentence, and each quoted span “…” inside it as its own unit, is
-   linked to the 0..k Chinese sentences of the retrieved documents that best account for it,
-   in any order; below :data:`LINK_THRESHOLD` the answer is "no counterpart".
+3. **link** — each English sentence, and each quote and reported clause inside it as its own
+   unit, is linked to the 0..k Chinese sentences of the retrieved documents that best
+   account for it, in any order; below the unit's threshold (:meth:`Unit.threshold`) the
+   answer is "no counterpart".
 
 Units are a sentence, each quoted span inside it, and each reported or coordinated clause
-(``…,” and noted that the United States would …``; ``…, following meetings in London …``):
-one sentence may report several official statements, and each clause link records the
-characters of the sentence it covers (``Evidence.span``).
+(``…,” and noted that the United States would …``; ``…, following meetings in London …``),
+the speaker and the reporting verb left out: one sentence may report several official
+statements, and each clause link records the characters of the sentence it covers
+(``Evidence.span``). :class:`NewsAligner` runs the stages; look-up scores one phrase against
+every sentence of the corpus in the same way.
 
 The unit score fuses evidence and meaning (:class:`NewsWeights`): an F-measure of the share
 of the unit's English (weighted by idf) whose Chinese equivalent is present against the
