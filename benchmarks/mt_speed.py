@@ -41,6 +41,14 @@ TARGETS = {"d/b": 6.0, "d/c": 0.9, "latency d/a": 0.3, "rss d MB": 400.0}
 
 def news_sentences(count: int) -> list[str]:
     """``count`` English news and official sentences of 8–50 words from corpora/ (deterministic)."""
+    found = corpus_sentences()
+    if len(found) < count:
+        raise SystemExit(f"only {len(found)} suitable sentences in corpora/; ask for --sentences {len(found)}")
+    return found[:count]
+
+
+def corpus_sentences() -> list[str]:
+    """Every distinct English sentence of 8–50 words in corpora/, in file order."""
     from workbench.ingest import read_article
     from workbench.segment import segment_text
 
@@ -53,9 +61,7 @@ def news_sentences(count: int) -> list[str]:
         for seg in segment_text(body, "en"):
             if 8 <= len(seg.text.split()) <= 50 and seg.text not in found:
                 found.append(seg.text)
-    if len(found) < count:
-        raise SystemExit(f"only {len(found)} suitable sentences in corpora/; ask for --sentences {len(found)}")
-    return found[:count]
+    return found
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from tests.conftest import models_dir_now
 from workbench.errors import InputError, ModelUnavailableError
 from workbench.store import Store
 from workbench.translate import TranslationCache, load_translator
+from workbench.translate.backend import ZH_CHARS_PER_EN_CHAR_MAX, _bilingual_corpus
 from workbench.translate.postprocess import is_passthrough, looks_runaway, normalize_zh_punctuation
 from workbench.translate.splitting import split_for_model
 
@@ -77,7 +80,7 @@ def test_hello_does_not_run_away(translators):
     backend = translators["ctranslate2"].backend
     source = backend.source_tokens("Hello")
     guarded = backend.translate_batch([source])[0]
-    assert len(guarded.tokens) <= backend.max_new_tokens(len(source)) <= 2 * len(source) + 10
+    assert len(guarded.tokens) <= backend.max_new_tokens(len(source)) <= 2 * len(source) + 10  # the old cap at most
     grams = [guarded.tokens[i:i + 4] for i in range(len(guarded.tokens) - 3)]
     assert all(grams.count(g) == 1 for g in grams)  # no 4-token sequence twice
 
@@ -85,7 +88,31 @@ def test_hello_does_not_run_away(translators):
     unguarded = load_translator(str(backend.source.path), "ct2", max_length_ratio=40, no_repeat_ngram_size=0, models_dir=models_dir_now())
     runaway = unguarded.backend.translate_batch([source])[0]
     assert len(runaway.tokens) > len(guarded.tokens)  # the guard is what keeps it short
-    assert ("repetition" in record.flags) == looks_runaway(len(source), list(guarded.tokens))
+    assert ("repetition" in record.flags) == looks_runaway(len(source), list(guarded.tokens),
+                                                           max_ratio=backend.length_ratio)
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_the_length_cap_comes_from_the_corpus_and_stops_a_runaway(translators, backend):
+    translator = translators[backend]
+    codec = translator.backend.codec
+    english, chinese = _bilingual_corpus()
+    # The corpus's largest sentence ratio in characters, in this tokenizer's tokens, rounded up to a tenth.
+    en_chars_per_token = sum(len("".join(e.split())) for e in english) / sum(len(codec.source_tokens(e)) - 1 for e in english)
+    zh_chars_per_token = sum(len("".join(z.split())) for z in chinese) / sum(len(codec.target_pieces(z)) for z in chinese)
+    expected = math.ceil(ZH_CHARS_PER_EN_CHAR_MAX * en_chars_per_token / zh_chars_per_token * 10) / 10
+    assert translator.backend.length_ratio == expected == translator.options.max_length_ratio
+    assert f"|lenratio:{expected}|" in translator.identity  # another tokenizer's cap is another identity
+
+    # Without the n-gram guard the tiny model's output runs away: it stops exactly at the cap.
+    source = translator.backend.source_tokens(NEWS[0])
+    unguarded = load_translator(str(translator.backend.source.path), backend, no_repeat_ngram_size=0,
+                                models_dir=models_dir_now())
+    runaway = unguarded.backend.translate_batch([source])[0]
+    cap = math.ceil(expected * len(source)) + translator.options.length_slack
+    assert unguarded.backend.max_new_tokens(len(source)) == cap
+    # Transformers spends the last step on the end token the model's config forces there.
+    assert len(runaway.tokens) == cap - (backend == "transformers")
 
 
 def test_runaway_check():

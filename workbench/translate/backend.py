@@ -10,22 +10,31 @@ Backends are registered by name and imported only when chosen.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import ClassVar
 
 from workbench.errors import InputError
+from workbench.settings import SHIPPED_CORPUS
 from workbench.translate.constraints import TermRequest
 from workbench.translate.postprocess import normalize_zh_punctuation
 from workbench.translate.resolve import ModelSource
 from workbench.translate.tokenizer import MarianTokenizerAdapter
 
 __all__ = ["ALIASES", "BACKENDS", "DecodingOptions", "Hypothesis", "TranslatorBackend", "backend_class", "default_backend"]
+
+# Non-space Chinese characters per English character of one sentence: the largest over the shipped
+# corpus's one-to-one sentence pairs, derived by benchmarks/length_ratio.py (34 pairs: median 0.256,
+# p95 0.512, max 0.737). The length cap allows this, turned into tokens per model, plus the slack.
+ZH_CHARS_PER_EN_CHAR_MAX = 0.74
+# The ratio in tokens when the corpus is not there to convert it (the cap of earlier versions).
+FALLBACK_LENGTH_RATIO = 2.0
 
 # name → (module, class); the CLI's --backend choices come from here.
 BACKENDS: dict[str, tuple[str, str]] = {
@@ -45,15 +54,19 @@ class DecodingOptions:
     batch_tokens: int = 0
     # Longer segments are split at clause boundaries (the model's hard limit is 512).
     max_source_tokens: int = 200
-    # Repetition guard: no 4-token sequence twice, output capped at ratio × source + slack.
+    # Repetition guard: no 4-token sequence twice, output capped at ratio × source + slack. The ratio
+    # (None: from the corpus, see TranslatorBackend.corpus_length_ratio) is in output tokens per source token.
     no_repeat_ngram_size: int = 4
     repetition_penalty: float = 1.0
-    max_length_ratio: float = 2.0
+    max_length_ratio: float | None = None
     length_slack: int = 10
     # Hypotheses compared when official terms are required; then, where a backend can, each term
     # still missing is put in (CTranslate2: target_prefix). term_prefix=False stops at choosing.
     term_hypotheses: int = 4
     term_prefix: bool = True
+    # Beam of the re-decode that continues after a placed term: the prefix fixes the hard part,
+    # and a greedy continuation costs a fraction of a full beam (benchmarks/batch_speed.py).
+    term_beam: int = 1
     # Forced output length, for benchmarks (None: from the source length).
     min_new_tokens: int | None = None
     max_new_tokens: int | None = None
@@ -70,7 +83,7 @@ class DecodingOptions:
             result = cls(**{k: v for k, v in options.items() if v is not None})
         except TypeError as err:
             raise InputError(f"bad decoding option ({err}); check the values") from None
-        if result.beam < 1 or result.batch_size < 1 or result.max_source_tokens < 8:
+        if result.beam < 1 or result.term_beam < 1 or result.batch_size < 1 or result.max_source_tokens < 8:
             raise InputError("beam and batch size must be at least 1 and max_source_tokens at least 8; "
                              "fix the option values")
         return result
@@ -79,7 +92,7 @@ class DecodingOptions:
         """``beam:4|nrng:4|rp:1.0|…`` in a fixed order, for the translator's identity."""
         short = {"beam": "beam", "batch_size": None, "batch_tokens": None, "max_source_tokens": "split", "no_repeat_ngram_size": "nrng",
                  "repetition_penalty": "rp", "max_length_ratio": "lenratio", "length_slack": "lenslack",
-                 "term_hypotheses": "termhyp", "term_prefix": "termprefix", "min_new_tokens": "minnew", "max_new_tokens": "maxnew",
+                 "term_hypotheses": "termhyp", "term_prefix": "termprefix", "term_beam": "termbeam", "min_new_tokens": "minnew", "max_new_tokens": "maxnew",
                  "target_token": "tgt"}
         # Batch size changes speed, not output, so it stays out of the identity.
         return "|".join(f"{short[k]}:{v}" for k, v in asdict(self).items() if short[k] and v is not None)
@@ -133,6 +146,10 @@ class TranslatorBackend(ABC):
         # Multi-target models must be told the variety, or may answer in Traditional Chinese.
         self.language = options.target_token if languages else ""
         self.prefix = f"{self.language} " if self.language else ""
+        #: output tokens per source token allowed before the slack (the length cap's ratio)
+        self.length_ratio = options.max_length_ratio or self.corpus_length_ratio()
+        # The identity records the ratio in effect, so another tokenizer's cap is another identity.
+        self.options = replace(options, max_length_ratio=self.length_ratio)
         self._load()
 
     def _codec(self, folder: Path):
@@ -176,11 +193,27 @@ class TranslatorBackend(ABC):
         """Target text of ``tokens`` (special tokens dropped)."""
         return self.codec.decode(tokens)
 
+    def corpus_length_ratio(self) -> float:
+        """Output tokens per source token a sentence may need: :data:`ZH_CHARS_PER_EN_CHAR_MAX` in this tokenizer.
+
+        Characters become tokens at the rates this model's tokenizer has on the shipped
+        corpus's bilingual documents (English characters per source token, Chinese
+        characters per target token); rounded up to a tenth.
+        """
+        english, chinese = _bilingual_corpus()
+        en_tokens = sum(len(self.codec.source_tokens(line)) - 1 for line in english)  # without </s>
+        zh_tokens = sum(len(self.codec.target_pieces(line)) for line in chinese)
+        en_chars, zh_chars = (sum(len("".join(line.split())) for line in side) for side in (english, chinese))
+        if not (en_tokens and zh_tokens and en_chars and zh_chars):
+            return FALLBACK_LENGTH_RATIO
+        ratio = ZH_CHARS_PER_EN_CHAR_MAX * (en_chars / en_tokens) / (zh_chars / zh_tokens)
+        return math.ceil(ratio * 10) / 10
+
     def max_new_tokens(self, source_length: int) -> int:
         """Output cap for a source of ``source_length`` tokens (the repetition guard's length part)."""
         if self.options.max_new_tokens is not None:
             return self.options.max_new_tokens
-        return min(512, math.ceil(self.options.max_length_ratio * source_length) + self.options.length_slack)
+        return min(512, math.ceil(self.length_ratio * source_length) + self.options.length_slack)
 
     def translate_batch(self, sources: list[list[str]],
                         terms: Sequence[Sequence[str | TermRequest]] | None = None) -> list[Hypothesis]:
@@ -228,6 +261,20 @@ class TranslatorBackend(ABC):
         present = tuple((t, credit.get(t, how)) for t in terms if t in text)
         return Hypothesis(tuple(tokens), text, float(score), tuple(t for t in terms if t not in text), present,
                           tuple(attention) if attention is not None else None)
+
+
+@functools.cache
+def _bilingual_corpus() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The text lines of the shipped corpus's documents that have both an English and a Chinese side."""
+    english: list[str] = []
+    chinese: list[str] = []
+    for en_path in sorted((SHIPPED_CORPUS / "official").glob("*.en.txt")):
+        zh_path = en_path.with_name(en_path.name.replace(".en.txt", ".zh.txt"))
+        if zh_path.is_file():
+            for path, lines in ((en_path, english), (zh_path, chinese)):
+                body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]  # after the header
+                lines.extend(line.strip() for line in body.splitlines() if line.strip())
+    return tuple(english), tuple(chinese)
 
 
 def backend_class(name: str) -> type[TranslatorBackend]:

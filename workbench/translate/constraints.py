@@ -20,9 +20,11 @@ __all__ = ["TERM_HOW", "RequiredTerm", "TermRequest", "required_terms", "term_fl
 
 #: decoded: the first decoding had it; n-best: a lower-ranked hypothesis had it and was chosen;
 #: prefix: re-decoded with the output up to the place attention points at, plus the term;
-#: prefix-end: the same where no place was found (after the last word, before the final mark);
+#: end: where no place was found, put in after the last word, before the final mark (nothing after it
+#: to re-decode, so the output is not decoded again); prefix-end: put in at the end and re-decoded
+#: (another term of the sentence needed a re-decode);
 #: constrained: forced inside beam search (Transformers).
-TERM_HOW = ("decoded", "n-best", "prefix", "prefix-end", "constrained")
+TERM_HOW = ("decoded", "n-best", "prefix", "end", "prefix-end", "constrained")
 
 
 class RequiredTerm(str):

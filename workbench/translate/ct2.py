@@ -68,40 +68,55 @@ class CTranslate2Backend(TranslatorBackend):
                  for k, (tokens, score) in enumerate(zip(r.hypotheses, r.scores))] for r in results]
 
     def enforce(self, sources, chosen, requests, *, max_new_tokens, min_new_tokens):
-        """Re-decode each output still missing a term with ``target_prefix`` = its output up to where
-        the term belongs + the term's pieces, and let the model finish; one term per round.
+        """Re-decode each output still missing terms with ``target_prefix`` = its output with the terms
+        put in where they belong, up to the last of them, and let the model finish.
 
-        A term in the prefix cannot be lost, so after as many rounds as a source has terms every
-        term is in. Where the term belongs: the output token attending most to the source
-        tokens of the term's English; without them, after the last word.
+        Where a term belongs: the output token attending most to the source tokens of the
+        term's English; without them, after the last word. Every missing term of a sentence
+        goes into one prefix (one re-decode per sentence, all sentences in one batched call);
+        a term in the prefix cannot be lost. Where only the final mark follows the last term
+        (no place was found), the terms are spliced in and nothing is decoded again.
+        CTranslate2 feeds a prefix through the decoder step by step, so a re-decode costs
+        about a greedy decode of its length: the continuation is greedy (``term_beam``) and
+        capped at the length of what it replaces.
         """
         chosen = list(chosen)
-        locked = [0] * len(sources)
         suppress = self.suppressed_sequences(requests)
-        for _ in range(max(len(rs) for rs in requests)):
-            todo = [i for i, h in enumerate(chosen) if h.terms_missing]
+        for _ in range(max(len(rs) for rs in requests)):  # a second round only if a prefix did not hold
+            todo, prefixes, placed, added, caps = [], [], [], [], []
+            for i, hyp in enumerate(chosen):
+                if not hyp.terms_missing:
+                    continue
+                by_term = {r.zh: r for r in requests[i]}
+                places = sorted((self._place(hyp, by_term[t], 0), t) for t in hyp.terms_missing)
+                prefix, previous = [], 0
+                for (position, _how), term in places:
+                    prefix += [*hyp.tokens[previous:position], *self.term_tokens(term)]
+                    previous = position
+                credit = {**dict(hyp.terms), **{term: how for (_, how), term in places}}
+                if all(how == "end" for (_, how), _ in places):
+                    # Only the final mark follows: splice the terms in rather than decode the output again.
+                    chosen[i] = self._hypothesis([*prefix, *hyp.tokens[previous:]], hyp.score,
+                                                 [r.zh for r in requests[i]], "decoded", credit.items(),
+                                                 attention=hyp.attention[:places[0][0][0]] if hyp.attention else None)
+                    continue
+                todo.append(i)
+                prefixes.append(prefix)
+                # A term put in at the end that the model then finishes after (another term needed a re-decode).
+                placed.append({t: "prefix-end" if how == "end" else how for t, how in credit.items()})
+                added.append(len(prefix) - previous)
+                caps.append(len(hyp.tokens) + added[-1])
             if not todo:
                 break
-            prefixes, placed = [], []
-            for i in todo:
-                by_term = {r.zh: r for r in requests[i]}
-                (position, how), term = min((self._place(chosen[i], by_term[t], locked[i]), t)
-                                            for t in chosen[i].terms_missing)
-                prefix = [*chosen[i].tokens[:position], *self.term_tokens(term)]
-                prefixes.append(prefix)
-                placed.append((term, how))
-                locked[i] = len(prefix)
-            # Room for the output as long as before plus the term, and never less than the prefix.
-            cap = max(max_new_tokens, max(map(len, prefixes))) + max(len(self.term_tokens(t)) for t, _ in placed)
+            # The cap counts the prefix: room for the output as long as before plus the terms, no more.
+            cap = min(max(max_new_tokens, max(map(len, prefixes))) + max(added), max(caps) + self.options.length_slack)
             results = self.translator.translate_batch(
-                [sources[i] for i in todo], target_prefix=prefixes, beam_size=self.options.beam,
-                suppress_sequences=suppress or None, return_attention=True,
+                [sources[i] for i in todo], target_prefix=prefixes, beam_size=self.options.term_beam,
+                suppress_sequences=suppress or None,
                 **self._decode_options(max_new_tokens=cap, min_new_tokens=min_new_tokens))
-            for i, result, (term, how) in zip(todo, results, placed):
-                credit = {**dict(chosen[i].terms), term: how}
+            for i, result, credit in zip(todo, results, placed):
                 chosen[i] = self._hypothesis(result.hypotheses[0], result.scores[0], [r.zh for r in requests[i]],
-                                             "decoded", credit.items(),
-                                             attention=result.attention[0] if result.attention else None)
+                                             "decoded", credit.items())
         return chosen
 
     def _place(self, hyp, request, locked: int) -> tuple[int, str]:
@@ -118,7 +133,7 @@ class CTranslate2Backend(TranslatorBackend):
         end = len(tokens)
         while end > locked and tokens[end - 1].strip("\u2581") in _FINAL_MARKS:
             end -= 1
-        return max(end, locked), "prefix-end"
+        return max(end, locked), "end"
 
 
 def thread_split(cores: int) -> tuple[int, int]:
