@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+import zlib
 
 from workbench.align import news_index
 from workbench.align.signals import _ZH_INDEXES, _chinese_index
@@ -48,3 +49,61 @@ def test_the_index_cache_does_not_keep_a_dropped_corpus_alive():
     gc.collect()
     assert dropped() is None
     assert len(news_index(other, dictionary)) == 1
+
+
+class _CountingEncoder:
+    """A cross-lingual encoder stand-in: a fixed random vector per text, every encoded text counted."""
+
+    @staticmethod
+    def make():
+        import numpy as np
+
+        from workbench.embeddings import Embedder
+
+        class Counting(Embedder):
+            name = "counting"
+            dimension = 16
+            cross_lingual = True
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.batches: list[list[str]] = []
+
+            def encode(self, texts):
+                self.batches.append(list(texts))
+                rows = [np.random.default_rng(zlib.crc32(t.encode())).standard_normal(16) for t in texts]
+                out = np.array(rows, dtype=np.float32)
+                return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+        return Counting()
+
+
+def test_parallel_alignment_encodes_each_sentence_once_and_spans_from_sentence_vectors():
+    from workbench.align import ParallelAligner
+
+    encoder = _CountingEncoder.make()
+    src = [f"Sentence number {k} of the source." for k in range(12)] + ["Sentence number 0 of the source."]
+    tgt = [f"目标第{k}句。" for k in range(15)]
+    aligner = ParallelAligner(embedder=encoder, use_dictionary=False)
+    aligner.align(src, tgt, evidence=False)
+    encoded = [t for batch in encoder.batches for t in batch]
+    assert sorted(encoded) == sorted(set(src) | set(tgt))  # sentences only, never a joined span, each once
+    aligner.align(src, tgt, evidence=False)
+    assert encoder.encoded == len(set(src) | set(tgt))  # the second run reads every vector from the cache
+
+
+def test_a_long_pair_encodes_only_the_stretches_between_confident_beads():
+    from workbench.align import ParallelAligner
+
+    encoder = _CountingEncoder.make()
+    src = [f"Clause {k} names the figure {k * 7 + 3} percent." for k in range(40)]
+    tgt = [f"第{k}条的数字是百分之{k * 7 + 3}。" for k in range(40)]
+    beads = ParallelAligner(embedder=encoder, use_dictionary=False, full_encode=10, anchor_score=0.5).align(
+        src, tgt, evidence=False)
+    assert [i for b in beads for i in b.src] == list(range(40))
+    assert [j for b in beads for j in b.tgt] == list(range(40))
+    assert encoder.encoded < len(src) + len(tgt)  # the numbers anchor most beads: only the rest is encoded
+    everything = _CountingEncoder.make()
+    ParallelAligner(embedder=everything, use_dictionary=False, full_encode=10, anchor_score=1.0).align(
+        src, tgt, evidence=False)
+    assert everything.encoded == len(src) + len(tgt)

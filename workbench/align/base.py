@@ -41,7 +41,6 @@ from workbench.align.parallel import (
 )
 from workbench.align.signals import (
     DEFAULT_WEIGHTS,
-    LEXICAL_WEIGHTS,
     PairFeatures,
     Weights,
     build_features,
@@ -120,8 +119,8 @@ class ParallelAligner(Aligner):
     """Parallel mode: a document and its translation aligned in order, beads of up to 5 sentences a side.
 
     ``weights`` are the signal weights and bead costs with the meaning signal
-    (:class:`~workbench.align.signals.Weights`; :data:`~workbench.align.signals.LEXICAL_WEIGHTS`
-    serve a run without it); ``embedder`` is the cross-lingual sentence encoder of the
+    (:class:`~workbench.align.signals.Weights`; their ``lexical()`` form serves a run
+    without it); ``embedder`` is the cross-lingual sentence encoder of the
     ``meaning`` signal (source against target, no MT needed), None for lexical signals only;
     ``use_dictionary`` turns the dictionary signal on; ``gaps`` expects many sentences without
     counterpart (two passes, :func:`~workbench.align.parallel.align_with_gaps`); ``mt_source``
@@ -163,7 +162,7 @@ class ParallelAligner(Aligner):
         dictionary = load_dictionary() if self.use_dictionary else None
         mt_embedder = load_sentence_embedder() if mt is not None else None
         lexical = build_features(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, dictionary=dictionary,
-                                 embedder=mt_embedder, weights=LEXICAL_WEIGHTS)
+                                 embedder=mt_embedder, weights=self.weights.lexical())
         run = align_with_gaps if self.gaps else align_features
         if self.embedder is None or not self.weights.meaning:
             features = lexical
@@ -211,11 +210,10 @@ class ParallelAligner(Aligner):
                                  self.embedder.name if meaning and self.embedder is not None else "none")
 
     def weights_hash(self) -> str:
-        """A short hash of both weight sets and the encoding policy."""
+        """A short hash of the weights and the encoding policy."""
         from workbench.signature import short_hash
 
-        return short_hash(repr(v) for v in (*dataclasses.astuple(self.weights), *dataclasses.astuple(LEXICAL_WEIGHTS),
-                                            self.full_encode, self.anchor_score))
+        return short_hash(repr(v) for v in (*dataclasses.astuple(self.weights), self.full_encode, self.anchor_score))
 
 
 def bead_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,

@@ -59,7 +59,7 @@ class Weights:
 
     The content signals (mt, meaning, mt-meaning, dictionary, numbers) are averaged with these
     weights; the length prior then scales the average by ``1 - length + length * prior``. The
-    defaults are tuned with the cross-lingual meaning signal on; :data:`LEXICAL_WEIGHTS` are
+    defaults are tuned with the cross-lingual meaning signal on; :meth:`lexical` gives those
     for a run without it.
     """
 
@@ -76,11 +76,18 @@ class Weights:
     # above 0, a bead that covers more sentences is not outvoted by the splits that cover them.
     size_power: float = 0.3
     quote: float = 0.05  # cost of a bead boundary inside a quotation on one side only
+    # Bead costs for a run without the meaning signal: the lexical signals alone decide, and
+    # merged beads need no help.
+    lexical_skip: float = -0.2
+    lexical_size_power: float = 0.0
+
+    def lexical(self) -> Weights:
+        """These weights for a run without the meaning signal (same signal weights, lexical bead costs)."""
+        return replace(self, skip=self.lexical_skip, size_power=self.lexical_size_power)
 
 
 DEFAULT_WEIGHTS = Weights()
-# Without sentence vectors the lexical signals alone decide, and merged beads need no help.
-LEXICAL_WEIGHTS = Weights(skip=-0.2, size_power=0.0)
+LEXICAL_WEIGHTS = DEFAULT_WEIGHTS.lexical()
 # For documents where many sentences have no counterpart, two passes. The first: a null bead
 # scores more than a weak link, so stray sentences stay alone instead of joining a neighbouring
 # bead; and the document's length ratio, skewed by the gaps, counts for less.
