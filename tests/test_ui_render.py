@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from workbench.corpus import OfficialCorpus, parse_document
 from workbench.errors import InputError
-from workbench.pipeline import SegmentView
+from workbench.pipeline import Resources, SegmentView
+from workbench.settings import Settings
 from workbench.store import LinkRecord, Review, SegmentRecord, TranslationRecord
-from workbench.ui import parse_auth, render
+from workbench.ui import parse_auth, render, screen
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
@@ -24,27 +27,34 @@ def hostile_row(source: str = "javascript:alert(3)") -> tuple[SegmentView, Offic
     return SegmentView(SegmentRecord(7, "d", 0, 0, 0, 5, HOSTILE), mt, (link,), review), corpus
 
 
-@pytest.mark.parametrize("fragment", [
-    lambda row, corpus: render.official_panel(row, corpus),
-    lambda row, corpus: render.diffs(row, HOSTILE + "改"),
-    lambda row, corpus: render.state_badge(row),
-    lambda row, corpus: render.flags_line(row),
-    lambda row, corpus: render.message("error", HOSTILE),
-])
-def test_document_text_never_becomes_markup(fragment):
-    row, corpus = hostile_row()
-    html = fragment(row, corpus)
-    assert "<script" not in html and "<img" not in html
-    assert "&lt;script&gt;" in html or "&lt;img" in html  # shown, as text
+def hostile_screen(source: str = "javascript:alert(3)") -> screen.ReviewScreen:
+    """A review screen whose every string carries markup, as a hostile article, MT and corpus would."""
+    row, corpus = hostile_row(source)
+    resources = Resources(Settings.resolve(), None, corpus)
+    suggestions = screen._suggestions(row, [], [], resources)
+    return screen.ReviewScreen(
+        message=HOSTILE, doc_id="d", title=HOSTILE, total=1, segment_id=7, header=HOSTILE, state="edited",
+        english=HOSTILE, mt=HOSTILE, mt_words=HOSTILE, mt_tooltip=HOSTILE, mt_terms=((HOSTILE, HOSTILE),),
+        suggestions=suggestions, final=HOSTILE, qa_lines=(HOSTILE,), risk_words=HOSTILE, confirm=(HOSTILE,),
+        rows=(screen.ListRow(7, 1, "edited", HOSTILE, HOSTILE, HOSTILE, HOSTILE, True),), list_words=HOSTILE,
+        history=(screen.HistoryRow(1, HOSTILE),), offers=(HOSTILE,))
 
 
-def test_official_panel_shows_provenance_and_only_http_links():
-    row, corpus = hostile_row("https://www.mofcom.gov.cn/a.html; copy https://example.org/b")
-    html = render.official_panel(row, corpus)
+def test_document_text_never_becomes_markup():
+    for name, html in render.screen_html(hostile_screen()).items():
+        assert "<script" not in html and "<img" not in html, name
+    shown = render.screen_html(hostile_screen())
+    for name in ("status", "progress", "segment_list", "english", "mt", "suggestions", "qa", "offers"):
+        assert "&lt;script&gt;" in shown[name] or "&lt;img" in shown[name], name  # shown, as text
+    row, _ = hostile_row()
+    assert "<script" not in render.flags_line(row) and "&lt;script&gt;" in render.flags_line(row)
+
+
+def test_official_suggestions_show_provenance_and_only_http_links():
+    html = render.suggestions_panel(hostile_screen("https://www.mofcom.gov.cn/a.html; copy https://example.org/b"))
     assert 'href="https://www.mofcom.gov.cn/a.html"' in html
     assert "2025-01-01" in html and "score 0.80" in html
-    row, corpus = hostile_row("javascript:alert(3)")
-    assert "href=" not in render.official_panel(row, corpus)
+    assert "href=" not in render.suggestions_panel(hostile_screen("javascript:alert(3)"))
 
 
 def test_safe_url():
@@ -61,12 +71,10 @@ def test_parse_auth():
 
 
 def test_evidence_is_summarised_in_words():
-    row, corpus = hostile_row()
-    link = LinkRecord(1, 7, None, "evil", None, (0,), "中方", 0.5,
-                      {"terms": [{"en": "controlled items", "zh": "管制物项"}], "numbers": ["10"], "ngrams": [],
-                       "length_ratio": 1.02, "signals": {"terms": 0.9}}, "t")
-    html = render.official_panel(SegmentView(row.segment, None, (link,), row.review), corpus)
-    assert "terms controlled items = 管制物项" in html and "numbers 10" in html and "signals terms 0.90" in html
+    words = screen.evidence_words({"terms": [{"en": "controlled items", "zh": "管制物项"}], "numbers": ["10"],
+                                   "ngrams": [], "length_ratio": 1.02, "signals": {"terms": 0.9}, "span": [0, 4]})
+    assert words == "terms controlled items = 管制物项; numbers 10; signals terms 0.90; length_ratio 1.02"
+    assert screen.evidence_words({}) == "no evidence recorded"
 
 
 def test_serve_command_is_listed_and_bad_credentials_are_one_line(capsys):
@@ -83,25 +91,14 @@ def test_the_same_official_sentence_is_shown_once():
     row, corpus = hostile_row()
     quote_link = LinkRecord(2, 7, "a quote", "evil", None, (0,), "中方", 0.9, {}, "t")
     sentence_link = LinkRecord(3, 7, None, "evil", None, (0,), "中方", 0.7, {}, "t")
-    html = render.official_panel(SegmentView(row.segment, None, (quote_link, sentence_link), row.review), corpus)
-    assert html.count('class="wb-official-text"') == 1 and "a quote" in html and "score 0.90" in html
-
-
-def test_memory_panel_escapes_and_marks_the_differing_words():
-    from workbench.tm import MemoryEntry, MemoryMatch, Span
-
-    entry = MemoryEntry(f"Tariffs rose {HOSTILE} today.", f"关税{HOSTILE}上涨。", "3", "d")
-    fuzzy = MemoryMatch(entry, 81.5, False, memory_changed=(Span(0, 7, "Tariffs"),))
-    html = render.memory_panel([MemoryMatch(entry, 100.0, True), fuzzy], "memory")
-    assert "<script" not in html and "<img" not in html
-    assert "exact match, filled in" in html and "82% match" in html and "<mark>Tariffs</mark>" in html
-    assert render.memory_panel([], "mt") == ""
+    shown = screen._suggestions(SegmentView(row.segment, None, (quote_link, sentence_link), row.review), [], [],
+                                Resources(Settings.resolve(), None, corpus))
+    assert [(s.number, s.text, s.detail) for s in shown] == [(1, "中方", "for the whole sentence · score 0.90")]
 
 
 def test_many_qa_flags_are_folded_away():
-    row, _ = hostile_row()
-    flags = tuple({"check": "repetition", "message": f"loop {i}"} for i in range(10))
-    mt = TranslationRecord(1, 7, "译文", "mt", "m", "r", "b", {}, -0.1, flags, "t")
-    html = render.flags_line(SegmentView(row.segment, mt, (), row.review))
+    shown = dataclasses.replace(hostile_screen(), qa_lines=tuple(f"repetition: loop {i}" for i in range(10)),
+                                confirm=())
+    html = render.qa_panel(shown)
     assert html.count("<li>") == 10 and "6 more QA flag(s)" in html
     assert html.index("loop 3") < html.index("<details>") < html.index("loop 4")

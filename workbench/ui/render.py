@@ -1,4 +1,4 @@
-"""HTML fragments of the review view, built from stored data.
+"""HTML fragments of the review screen, built from a :class:`~workbench.ui.screen.ReviewScreen`.
 
 Every piece of article, MT, corpus or reviewer text goes through :func:`html.escape` here,
 and links are only ever ``http(s)`` URLs, so nothing from a document can run as script or
@@ -11,13 +11,10 @@ import json
 from collections.abc import Sequence
 from html import escape
 
-from workbench.corpus import OfficialCorpus
-from workbench.pipeline import DocumentView, SegmentView, char_diff
-from workbench.store import LinkRecord
+from workbench.pipeline import SegmentView
+from workbench.ui.screen import flag_line
 
 STATE_LABELS = {"new": "not reviewed", "edited": "edited", "approved": "approved", "rejected": "rejected"}
-EVIDENCE_CHARS = 300
-MAX_LINKS_SHOWN = 3
 FLAGS_SHOWN = 4
 SNIPPET_CHARS = 12  # context shown either side of a found text
 REASON_CHARS = 200  # a revision's reason in the history preview, cut there
@@ -36,149 +33,6 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
-def progress_bar(view: DocumentView) -> str:
-    """Document-level progress: approved / total, as a bar and in words."""
-    total = len(view.rows)
-    approved = view.approved
-    reviewed = sum(row.review.state != "new" for row in view.rows)
-    share = 100 * approved / total if total else 0
-    return (f'<div class="wb-progress"><div class="wb-progress-title">{text(view.document.title)}</div>'
-            f'<div class="wb-bar"><div class="wb-bar-fill" style="width:{share:.1f}%"></div></div>'
-            f'<div class="wb-progress-words"><b>{approved} / {total} approved</b> · {reviewed} reviewed</div></div>')
-
-
-def state_badge(row: SegmentView) -> str:
-    """The segment's review state, who set it and when."""
-    review = row.review
-    who = f" by {text(review.reviewer)}" if review.reviewer else ""
-    when = f" · {text(review.updated_at[:16].replace('T', ' '))} UTC" if review.updated_at else ""
-    rev = f" · revision {review.revision}" if review.revision else ""
-    return (f'<span class="wb-state wb-state-{text(review.state)}" data-state="{text(review.state)}">'
-            f"{text(STATE_LABELS[review.state])}</span>{who}{rev}{when}")
-
-
-def official_panel(row: SegmentView, corpus: OfficialCorpus | None) -> str:
-    """The official wording found for the segment, with provenance, score and evidence."""
-    if not row.links:
-        return ('<div class="wb-label">Official Chinese</div>'
-                '<div class="wb-official wb-none">No official wording found for this sentence.</div>')
-    # A sentence and a quote inside it often point at the same official sentence: show it once.
-    distinct, seen = [], set()
-    for link in row.links:  # best first
-        if (link.official_doc_id, link.sentence_ids) not in seen:
-            seen.add((link.official_doc_id, link.sentence_ids))
-            distinct.append(link)
-    return '<div class="wb-label">Official Chinese</div>' + "".join(
-        _official_link(link, corpus, best=i == 0) for i, link in enumerate(distinct[:MAX_LINKS_SHOWN]))
-
-
-def _official_link(link: LinkRecord, corpus: OfficialCorpus | None, *, best: bool) -> str:
-    title, date, issuer, url, newer = link.official_doc_id or "", "", "", None, False
-    if corpus is not None and link.official_doc_id and (link.official_doc_id, "zh") in corpus:
-        doc = corpus.get(link.official_doc_id, "zh")
-        title, date, issuer = doc.title, doc.date, doc.issuer
-        url = safe_url(doc.source_urls[0]) if doc.source_urls else None
-        newer = bool(link.official_doc_version) and corpus.has_newer_version(link.official_doc_id, "zh",
-                                                                            link.official_doc_version)
-    source = (f'<a href="{text(url)}" target="_blank" rel="noopener noreferrer">source</a>' if url
-              else "no source link")
-    quote = (f'<div class="wb-quote">for the quote “{text(link.quote)}”</div>' if link.quote else "")
-    newer_note = ('<div class="wb-newer">A newer version of this document exists; check the wording.</div>'
-                  if newer else "")
-    sentences = ", ".join(str(i) for i in link.sentence_ids)
-    return (f'<div class="wb-official{" wb-best" if best else ""}">'
-            f'<div class="wb-official-text" lang="zh">{text(link.text)}</div>{quote}'
-            f'<div class="wb-official-meta"><span class="wb-doc-title">{text(title)}</span> · {text(date)}'
-            f' · {text(issuer)} · {source} · sentence {text(sentences)}</div>'
-            f'<div class="wb-official-meta">score {link.score:.2f} · {text(_evidence_summary(link.evidence))}</div>'
-            f"{newer_note}</div>")
-
-
-def _evidence_summary(evidence: dict) -> str:
-    """Why the link was made, in one line: matched terms and numbers, shared wording, other fields."""
-    if not evidence:
-        return "no evidence recorded"
-    parts = []
-    rest = dict(evidence)
-    terms = rest.pop("terms", None) or []
-    if terms:
-        parts.append("terms " + ", ".join(f"{t.get('en')} = {t.get('zh')}" if isinstance(t, dict) else str(t)
-                                          for t in terms))
-    for key, label in (("numbers", "numbers"), ("ngrams", "shared wording")):
-        values = rest.pop(key, None) or []
-        if values:
-            parts.append(f"{label} " + ", ".join(str(v) for v in values))
-    signals = rest.pop("signals", None) or {}
-    if signals:
-        parts.append("signals " + ", ".join(f"{k} {v:.2f}" if isinstance(v, int | float) else f"{k} {v}"
-                                            for k, v in signals.items()))
-    parts.extend(f"{k} {json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}" for k, v in rest.items())
-    summary = "; ".join(parts) or "no evidence recorded"
-    return summary if len(summary) <= EVIDENCE_CHARS else summary[:EVIDENCE_CHARS - 1] + "…"
-
-
-def diff_html(before: str, after: str, label: str) -> str:
-    """A character-level diff, deletions struck through and insertions highlighted."""
-    if not before and not after:
-        return ""
-    spans = []
-    for op, run in char_diff(before, after):
-        if op == "equal":
-            spans.append(text(run))
-        elif op == "delete":
-            spans.append(f'<del class="wb-del">{text(run)}</del>')
-        else:
-            spans.append(f'<ins class="wb-ins">{text(run)}</ins>')
-    return f'<div class="wb-diff"><span class="wb-diff-label">{text(label)}</span> <span lang="zh">{"".join(spans)}</span></div>'
-
-
-def diffs(row: SegmentView, final: str) -> str:
-    """MT → final and official → final diffs for the editor."""
-    parts = []
-    if row.mt is not None:
-        parts.append(diff_html(row.mt.text, final, "MT → final"))
-    if row.official is not None:
-        parts.append(diff_html(row.official.text, final, "official → final"))
-    return "".join(parts) or '<div class="wb-diff">Nothing to compare yet.</div>'
-
-
-def memory_panel(matches: Sequence, origin: str) -> str:
-    """Translation-memory matches: the exact one (filled in) and fuzzy ones with the words that differ."""
-    if not matches:
-        return ""
-    items = []
-    for match in matches:
-        if match.exact:
-            label = "exact match, filled in" if origin == "memory" else "exact match"
-            english = text(match.entry.en)
-        else:
-            label = f"{match.similarity:.0f}% match"
-            english = _marked(match.entry.en, match.memory_changed)
-        items.append(f'<li><span class="wb-tm-label">{text(label)}</span> <span lang="zh">{text(match.entry.zh)}</span>'
-                     f'<div class="wb-tm-en">approved for: {english}</div></li>')
-    return f'<div class="wb-label">Translation memory</div><ul class="wb-tm">{"".join(items)}</ul>'
-
-
-def _marked(sentence: str, spans: Sequence) -> str:
-    """``sentence`` escaped, with the ``spans`` (start, end) highlighted."""
-    out, last = [], 0
-    for span in sorted(spans, key=lambda s: s.start):
-        out.append(text(sentence[last:span.start]))
-        out.append(f'<mark>{text(sentence[span.start:span.end])}</mark>')
-        last = span.end
-    out.append(text(sentence[last:]))
-    return "".join(out)
-
-
-def risk_line(risk) -> str:
-    """`` · risk 0.72 (number, confidence)``: the segment's risk and its main reasons; empty without MT."""
-    if risk is None:
-        return ""
-    signals = list(dict.fromkeys(r.signal for r in risk.reasons))  # largest first, each named once
-    reasons = ", ".join(text(signal) for signal in signals[:3])
-    return f' · <span class="wb-risk">risk {risk.score:.2f}</span>' + (f" ({reasons})" if reasons else "")
-
-
 # How an official term got into the MT, in the reviewer's words.
 TERM_ORIGINS = {"decoded": "the model wrote it", "n-best": "chosen among the model's candidates",
                 "prefix": "put in where the English term is, then the model finished",
@@ -186,29 +40,27 @@ TERM_ORIGINS = {"decoded": "the model wrote it", "n-best": "chosen among the mod
                 "constrained": "forced during decoding"}
 
 
+def enforced_words(enforced: Sequence[tuple[str, str]]) -> str:
+    """``管制物项 (forced during decoding); …``: the official terms the MT was made to hold, and how each got in."""
+    return "; ".join(f"{zh} ({TERM_ORIGINS.get(how, how)})" for zh, how in enforced)
+
+
 def enforced_terms_line(row: SegmentView) -> str:
     """Which official terms the MT holds because they were required, and how each got there."""
     if not row.enforced_terms:
         return ""
-    items = "; ".join(f"{text(zh)} ({text(TERM_ORIGINS.get(how, how))})" for zh, how in row.enforced_terms)
-    return f'<div class="wb-terms">Official terms in the MT: {items}</div>'
+    return f'<div class="wb-terms">Official terms in the MT: {text(enforced_words(row.enforced_terms))}</div>'
 
 
 def flags_line(row: SegmentView) -> str:
     """The QA flags of the MT: the first few in full, the rest folded away so the buttons stay in reach."""
     if not row.flags:
         return enforced_terms_line(row)
-    items = [f"<li>{text(_flag_text(f))}</li>" for f in row.flags]
+    items = [f"<li>{text(flag_line(f))}</li>" for f in row.flags]
     shown = "".join(items[:FLAGS_SHOWN])
     folded = (f'<details><summary>{len(items) - FLAGS_SHOWN} more QA flag(s)</summary><ul class="wb-flags">'
               f'{"".join(items[FLAGS_SHOWN:])}</ul></details>' if len(items) > FLAGS_SHOWN else "")
     return f'{enforced_terms_line(row)}<ul class="wb-flags">{shown}</ul>{folded}'
-
-
-def _flag_text(flag: object) -> str:
-    if isinstance(flag, dict):
-        return ": ".join(str(flag[k]) for k in ("check", "message") if k in flag) or json.dumps(flag, ensure_ascii=False)
-    return str(flag)
 
 
 def message(kind: str, words: str) -> str:
@@ -280,8 +132,10 @@ def mt_panel(screen) -> str:
     """The machine translation (selectable) with its confidence in words; the raw value in the tooltip."""
     if not screen.has_segment:
         return ""
+    enforced = (f'<div class="wb-terms">Official terms in the MT: {text(enforced_words(screen.mt_terms))}</div>'
+                if screen.mt_terms else "")
     return (f'<div class="wb-label" title="{text(screen.mt_tooltip)}">{text(screen.mt_words)}</div>'
-            f'<div class="wb-mt" lang="zh">{text(screen.mt)}</div>')
+            f'<div class="wb-mt" lang="zh">{text(screen.mt)}</div>{enforced}')
 
 
 def suggestions_panel(screen) -> str:
@@ -295,8 +149,20 @@ def suggestions_panel(screen) -> str:
             f'<button class="wb-insert" data-n="{s.number}" title="insert at the cursor (Ctrl+{s.number})">'
             f"{s.number}</button> "
             f'<span class="wb-sug-label">{text(s.label)}</span> <span class="wb-sug-text" lang="zh">{text(s.text)}</span>'
-            + (f'<div class="wb-sug-detail">{text(s.detail)}</div>' if s.detail else "") + "</li>")
+            + (f'<div class="wb-sug-detail">{text(s.detail)}{_provenance(s)}</div>' if s.detail else "") + "</li>")
     return f'<div class="wb-label">Suggestions (Ctrl+1…9 inserts)</div><ol class="wb-sugs">{"".join(items)}</ol>'
+
+
+def _provenance(suggestion) -> str:
+    """An official suggestion's source link (http(s) only), evidence and a newer-version warning."""
+    if suggestion.kind != "official":
+        return ""
+    url = safe_url(suggestion.source_url)
+    source = (f' · <a href="{text(url)}" target="_blank" rel="noopener noreferrer">source</a>' if url
+              else " · no source link")
+    newer = ('<div class="wb-newer">A newer version of this document exists; check the wording.</div>'
+             if suggestion.newer else "")
+    return f'{source}<div class="wb-evidence">{text(suggestion.evidence)}</div>{newer}'
 
 
 def qa_panel(screen) -> str:
@@ -478,6 +344,7 @@ CSS = """
 .wb-sug-label { font-size: .78em; color: #1d4ed8; font-weight: 600; }
 .wb-sug-official .wb-sug-label { color: #b91c1c; }
 .wb-sug-detail { font-size: .75em; color: #6b7280; margin-left: 2.2em; }
+.wb-evidence { font-size: .95em; color: #9ca3af; }
 .wb-qa { font-size: .85em; } .wb-qa ul { margin: 0; } .wb-ok { color: #15803d; }
 .wb-confirm { background: #fef2f2; border: 1px solid #ef4444; border-radius: 6px; padding: 4px 8px; font-size: .9em; }
 .wb-confirm ul { margin: 0; }

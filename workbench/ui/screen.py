@@ -14,6 +14,7 @@ in two browsers never share one object.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ LIST_WINDOW = 24  # segment-list rows shown around the current one
 LIST_CELL_CHARS = 90
 MAX_SUGGESTIONS = 9  # Ctrl+1 … Ctrl+9
 MIN_TERM_CHARS = 2  # a one-character change is a typo fixed, not a term to propagate
+EVIDENCE_CHARS = 300  # an official link's evidence, cut there
 SNIPPET_CHARS = 12  # context shown either side of a term change or a found text
 STATE_WORDS = {"new": "not reviewed", "edited": "edited", "approved": "approved", "rejected": "rejected"}
 MOVES = ("next", "previous", "pending")
@@ -76,6 +78,9 @@ class Suggestion:
     label: str
     detail: str = ""
     span: tuple[int, int] | None = None  # the English characters an official clause covers
+    source_url: str | None = None  # where the official document was published
+    evidence: str = ""  # why the official sentence was linked, in one line
+    newer: bool = False  # a newer version of the official document exists
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class ReviewScreen:
     mt: str = ""
     mt_words: str = ""
     mt_tooltip: str = ""
+    mt_terms: tuple[tuple[str, str], ...] = ()  # (official term, how the decoder got it in)
     suggestions: tuple[Suggestion, ...] = ()
     final: str = ""
     base_revision: int = 0
@@ -173,7 +179,7 @@ def review_screen(resources: pipeline.Resources, session: ReviewSession, *, fina
                 + (f" ({index + 1} of {len(visible_ids)} shown)" if filtered else "")),
         state=row.review.state, english=row.segment.text,
         term_spans=tuple((t.start, t.end) for t in terms), mt=row.mt.text if row.mt else "",
-        mt_words=mt_words, mt_tooltip=mt_tooltip, suggestions=_suggestions(row, matches, terms, resources),
+        mt_words=mt_words, mt_tooltip=mt_tooltip, mt_terms=row.enforced_terms, suggestions=_suggestions(row, matches, terms, resources),
         final=final_text, base_revision=row.review.revision, qa_lines=qa_lines, risk_words=risk_words,
         confirm=session.pending, terms=terms, comments=_comments(resources, row.segment.id),
         history=tuple(HistoryRow(h.number, _history_label(h)) for h in reversed(history)),
@@ -226,10 +232,11 @@ def _qa(resources: pipeline.Resources, row: pipeline.SegmentView, final: str) ->
     if not final.strip():
         return (), "nothing to check yet"
     qa = _final_qa(resources, row, final)
-    return tuple(_flag_line(f) for f in qa.flags), qa.risk_words
+    return tuple(flag_line(f) for f in qa.flags), qa.risk_words
 
 
-def _flag_line(flag: object) -> str:
+def flag_line(flag: object) -> str:
+    """A QA flag (a stored dict or a ``QAFlag``) as ``check: message``."""
     if isinstance(flag, dict):
         return ": ".join(str(flag[k]) for k in ("check", "message") if k in flag)
     check, message = getattr(flag, "check", None), getattr(flag, "message", None)
@@ -257,8 +264,9 @@ def _suggestions(row: pipeline.SegmentView, matches: Sequence, terms: Sequence,
         seen.add(link.text)
         span = spans[link.id]
         covers = f"for “{row.segment.text[span[0]:span[1]]}”" if span else "for the whole sentence"
-        found.append(Suggestion(0, "official", link.text, f"official · {_document_words(link, resources)}",
-                                f"{covers} · score {link.score:.2f}", span))
+        words, url, newer = _document_words(link, resources)
+        found.append(Suggestion(0, "official", link.text, f"official · {words}", f"{covers} · score {link.score:.2f}",
+                                span, url, evidence_words(link.evidence), newer))
     for match in matches:
         differing = ", ".join(s.text for s in match.memory_changed)
         detail = "exact match" if match.exact else (f"differs in: {differing}" if differing else "")
@@ -273,12 +281,38 @@ def _suggestions(row: pipeline.SegmentView, matches: Sequence, terms: Sequence,
     return tuple(dataclasses.replace(s, number=i) for i, s in enumerate(found[:MAX_SUGGESTIONS], start=1))
 
 
-def _document_words(link, resources: pipeline.Resources) -> str:
+def _document_words(link, resources: pipeline.Resources) -> tuple[str, str | None, bool]:
+    """The official document's title and date, its first source URL, and whether a newer version exists."""
     corpus = resources.corpus
     if corpus is not None and link.official_doc_id and (link.official_doc_id, "zh") in corpus:
         doc = corpus.get(link.official_doc_id, "zh")
-        return f"{doc.title} · {doc.date}"
-    return link.official_doc_id or "official corpus"
+        newer = bool(link.official_doc_version) and corpus.has_newer_version(link.official_doc_id, "zh",
+                                                                            link.official_doc_version)
+        return f"{doc.title} · {doc.date} · {doc.issuer}", doc.source_urls[0] if doc.source_urls else None, newer
+    return link.official_doc_id or "official corpus", None, False
+
+
+def evidence_words(evidence: dict) -> str:
+    """Why a link was made, in one line: matched terms and numbers, shared wording, the signals, other fields."""
+    rest = {k: v for k, v in (evidence or {}).items() if k != "span"}
+    if not rest:
+        return "no evidence recorded"
+    parts = []
+    terms = rest.pop("terms", None) or []
+    if terms:
+        parts.append("terms " + ", ".join(f"{t.get('en')} = {t.get('zh')}" if isinstance(t, dict) else str(t)
+                                          for t in terms))
+    for key, label in (("numbers", "numbers"), ("ngrams", "shared wording")):
+        values = rest.pop(key, None) or []
+        if values:
+            parts.append(f"{label} " + ", ".join(str(v) for v in values))
+    signals = rest.pop("signals", None) or {}
+    if signals:
+        parts.append("signals " + ", ".join(f"{k} {v:.2f}" if isinstance(v, int | float) else f"{k} {v}"
+                                            for k, v in signals.items()))
+    parts.extend(f"{k} {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}" for k, v in rest.items())
+    summary = "; ".join(parts) or "no evidence recorded"
+    return summary if len(summary) <= EVIDENCE_CHARS else summary[:EVIDENCE_CHARS - 1] + "…"
 
 
 def _comments(resources: pipeline.Resources, segment_id: int) -> tuple:
