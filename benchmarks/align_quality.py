@@ -116,6 +116,14 @@ DATA_SETS: dict[str, tuple[Callable[[AlignerFactory], tuple[dict[str, float], fl
     "Bible": (bible, "strict_f1"),
 }
 
+# The look-up dev set and the demo article in news mode (benchmarks/lookup_quality.py).
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from lookup_quality import TARGET_TOP1, lookup_data_set, news_data_set  # noqa: E402
+
+DATA_SETS["look-up dev"] = (lookup_data_set, "top1")
+DATA_SETS["news demo"] = (news_data_set, "statements")
+TARGETS.update({"look-up dev": TARGET_TOP1, "news demo": 1.0})
+
 # Variant → what differs from the default aligner (weights replaced, or no cross-lingual encoder).
 ABLATIONS: dict[str, dict[str, float]] = {
     "all signals": {},
