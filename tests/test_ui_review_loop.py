@@ -8,6 +8,7 @@ step in ``test-artifacts/``.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -121,7 +122,27 @@ def test_the_reviewer_loop_on_the_demo_article_at_1280_by_720(browser, served, a
     expect(page.locator("#segment-list tr.wb-current")).to_have_count(1)
     expect(page.locator("#mt")).to_contain_text("confidence")
     assert_on_one_screen(page)
+    assert page.evaluate("""() => { const seen = {};
+        document.querySelectorAll('[id]').forEach(e => { if (e.id) seen[e.id] = (seen[e.id] || 0) + 1; });
+        return Object.keys(seen).filter(id => seen[id] > 1); }""") == []  # every element id is unique
     page.screenshot(path=str(shots / "1-opened.png"))
+
+    # Alt+↓ / Alt+↑ move; Ctrl+Shift+S copies the English in at the cursor; a glossary term goes in by a click.
+    final = page.locator("#final textarea")
+    final.press("Alt+ArrowDown")
+    page.locator("#english", has_text="Segment 2 of").wait_for()
+    expect(page.locator("#segment-list tr.wb-current td.wb-n")).to_have_text("2")
+    final.press("Alt+ArrowUp")
+    page.locator("#english", has_text="Segment 1 of").wait_for()
+    first_mt = final_value(page)
+    final.evaluate("box => { box.focus(); box.setSelectionRange(0, 0); }")
+    final.press("Control+Shift+S")
+    expect(final).to_have_value(page.locator("#english .wb-english").inner_text() + first_mt)
+    final.evaluate("box => { box.focus(); box.setSelectionRange(box.value.length, box.value.length); }")
+    page.locator("#glossary .wb-insert-text").first.click()
+    term_zh = page.locator("#glossary .wb-insert-text").first.get_attribute("data-text")
+    expect(final).to_have_value(re.compile(re.escape(first_mt + term_zh) + "$"))
+    final.fill(first_mt)
 
     # Approving the untouched MT with its flags asks first, naming the problems; nothing is saved.
     page.locator("#final textarea").press("Control+Enter")
@@ -131,6 +152,10 @@ def test_the_reviewer_loop_on_the_demo_article_at_1280_by_720(browser, served, a
     with Store(db, read_only=True) as store:
         assert store.count_revisions() == 0
 
+    # Ctrl+Shift+↓ goes to the next segment not yet reviewed or flagged: with nothing reviewed, the next one.
+    final.press("Control+Shift+ArrowDown")
+    page.locator("#english", has_text="Segment 2 of").wait_for()
+
     # The quote's segment: the list row brings it up; Ctrl+1 puts the clause's official wording over the
     # selected first half of the MT, and the rest of the MT stays.
     open_row(page, QUOTE_ENGLISH)
@@ -139,7 +164,6 @@ def test_the_reviewer_loop_on_the_demo_article_at_1280_by_720(browser, served, a
     mt = final_value(page)
     qa_before = page.locator("#qa").inner_text()
     half = len(mt) // 2
-    final = page.locator("#final textarea")
     final.evaluate("(box, half) => { box.focus(); box.setSelectionRange(0, half); }", half)
     final.press("Control+1")
     expect(final).to_have_value(QUOTE_CLAUSE_ZH + mt[half:])
@@ -198,6 +222,16 @@ def test_the_reviewer_loop_on_the_demo_article_at_1280_by_720(browser, served, a
     page.locator("#revert").click()
     expect(page.locator("#status")).to_contain_text("Saved revision 3 (edited)")
     expect(page.locator("#final textarea")).to_have_value(QUOTE_CLAUSE_ZH + mt[half:])
+
+    # Corpus search results keep their document and date columns in view.
+    page.get_by_role("button", name="Search the official corpus").click()
+    page.locator("#corpus-search-query textarea").fill("管制物项")
+    page.locator("#corpus-search-run").click()
+    date_cell = page.locator("#corpus-search-results").get_by_role("gridcell").filter(has_text="2025-").first
+    date_cell.wait_for()
+    box = date_cell.bounding_box()
+    assert box["x"] + box["width"] <= VIEWPORT["width"], box
+    page.screenshot(path=str(shots / "6b-search.png"), full_page=True)
 
     # The "?" overlay lists the keys.
     page.locator("#english").click()

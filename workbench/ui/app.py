@@ -151,7 +151,7 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
                             comment_text = gr.Textbox(show_label=False, placeholder="add a comment", max_lines=2,
                                                       elem_id="comment-text", scale=3, container=False)
                             comment_button = gr.Button("Comment", elem_id="comment", size="sm", scale=1)
-                with gr.Group(elem_id="find-replace"):
+                with gr.Group(elem_classes="find-replace"):  # a Group repeats its elem_id on two elements
                     gr.HTML('<div class="wb-section">Find and replace in the document\'s finals (Ctrl+H)</div>')
                     with gr.Row():
                         find_text = gr.Textbox(show_label=False, placeholder="find", max_lines=1, elem_id="find-text",

@@ -191,7 +191,8 @@ def glossary_panel(screen) -> str:
     if not screen.terms:
         return '<div class="wb-label">No glossary terms in this sentence.</div>' if screen.has_segment else ""
     rows = "".join(
-        f'<tr><td>{text(t.en)}</td><td lang="zh">{text(t.zh)}</td>'
+        f'<tr><td>{text(t.en)}</td><td lang="zh"><button class="wb-insert-text" data-text="{text(t.zh)}" '
+        f'title="insert at the cursor">{text(t.zh)}</button></td>'
         f'<td>{"official" if t.official else text(t.attestation.lower())}</td><td>{text(_term_origin(t))}</td></tr>'
         for t in screen.terms)
     return f'<table class="wb-gloss"><tbody>{rows}</tbody></table>'
@@ -340,11 +341,13 @@ CSS = """
 .wb-clause { border-bottom: 2px solid #b91c1c; }
 .wb-sugs { margin: 0; padding: 0; list-style: none; max-height: 186px; overflow-y: auto; }
 .wb-sug { padding: 2px 0; border-bottom: 1px solid #f3f4f6; }
+.wb-insert-text { border: 1px dashed #9ca3af; border-radius: 4px; background: none; cursor: pointer; }
 .wb-insert { min-width: 1.8em; border: 1px solid #9ca3af; border-radius: 4px; background: #f9fafb; cursor: pointer; }
 .wb-sug-label { font-size: .78em; color: #1d4ed8; font-weight: 600; }
 .wb-sug-official .wb-sug-label { color: #b91c1c; }
 .wb-sug-detail { font-size: .75em; color: #6b7280; margin-left: 2.2em; }
 .wb-evidence { font-size: .95em; color: #9ca3af; }
+.wb-terms { font-size: .75em; color: #6b7280; }
 .wb-qa { font-size: .85em; } .wb-qa ul { margin: 0; } .wb-ok { color: #15803d; }
 .wb-confirm { background: #fef2f2; border: 1px solid #ef4444; border-radius: 6px; padding: 4px 8px; font-size: .9em; }
 .wb-confirm ul { margin: 0; }
@@ -353,7 +356,8 @@ CSS = """
 .wb-section { font-weight: 600; font-size: .9em; margin-top: 6px; }
 .wb-gloss { font-size: .85em; border-collapse: collapse; table-layout: fixed; width: 100%; }
 .wb-gloss td { padding: 1px 6px; overflow-wrap: anywhere; vertical-align: top; }
-.wb-gloss td:first-child { width: 24%; } .wb-gloss td:nth-child(3) { width: 14%; }
+.wb-gloss td:first-child { width: 22%; } .wb-gloss td:nth-child(2) { width: 22%; }
+.wb-gloss td:nth-child(3) { width: 12%; } .wb-gloss td:nth-child(4) { font-size: .8em; color: #6b7280; }
 .wb-gloss td:nth-child(2) { white-space: nowrap; }
 .wb-comments { font-size: .85em; margin: 0; } .wb-when { color: #6b7280; font-size: .85em; }
 .wb-preview { border-left: 3px solid #93c5fd; padding: 2px 8px; }
@@ -445,11 +449,13 @@ KEYBOARD_JS = """
   }, true);
   document.addEventListener("mousedown", (event) => {
     // Keep the final's cursor when a suggestion's button takes the focus.
-    if (event.target.closest(".wb-insert")) event.preventDefault();
+    if (event.target.closest(".wb-insert, .wb-insert-text")) event.preventDefault();
   }, true);
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".wb-insert");
     if (button) { insert(suggestion(button.dataset.n)); return; }
+    const term = event.target.closest(".wb-insert-text");
+    if (term) { insert(term.dataset.text); return; }
     const row = event.target.closest("#segment-list tr[data-segment]");
     if (row) send("jump-to", row.dataset.segment);
   });

@@ -111,7 +111,7 @@ def build_search_panel(index: SearchIndex | Callable[[], SearchIndex], *, top: i
         hit, preview = pick_hit(hits, row)
         return hit, preview, gr.update(interactive=hit is not None)
 
-    with gr.Group(elem_id="corpus-search"):
+    with gr.Group(elem_classes="corpus-search"):  # a Group repeats its elem_id on two elements
         gr.Markdown("### Search the official corpus")
         with gr.Row():
             query = gr.Textbox(label="Chinese or English words", scale=4, elem_id="corpus-search-query")
@@ -121,8 +121,10 @@ def build_search_panel(index: SearchIndex | Callable[[], SearchIndex], *, top: i
             date_from = gr.Textbox(label="from (YYYY-MM-DD)", elem_id="corpus-search-from")
             date_to = gr.Textbox(label="to (YYYY-MM-DD)", elem_id="corpus-search-to")
             search_button = gr.Button("Search", variant="secondary", elem_id="corpus-search-run")
+        # Fixed widths, the sentence wrapping, so the document and date columns stay in view.
         results = gr.Dataframe(headers=RESULT_HEADERS, datatype=["number", "markdown", "str", "str"],
-                               interactive=False, wrap=True, elem_id="corpus-search-results")
+                               interactive=False, wrap=True, column_widths=["5%", "60%", "23%", "12%"],
+                               elem_id="corpus-search-results")
         preview = gr.Markdown(elem_id="corpus-search-selected")
         insert_button = gr.Button("Insert as final translation (with citation)", interactive=False,
                                   elem_id="corpus-search-insert")
