@@ -11,10 +11,11 @@ import time
 
 import pytest
 
-from tests.conftest import DEMO_ARTICLE
+from tests.conftest import DEMO_ARTICLE, models_dir_now
 from workbench.cli import dispatch
 from workbench.translate.batch import failures_path, in_shard, read_inputs
-from workbench.translate.ct2 import CTranslate2Backend
+from workbench.translate.ct2 import CTranslate2Backend, converted_model
+from workbench.translate.resolve import resolve_model
 
 SENTENCES = [
     "China and the United States confirmed the details of the London framework.",
@@ -198,3 +199,18 @@ def test_duplicates_are_translated_once_and_the_output_keeps_input_order(tiny_mo
     by_source = {}
     for r in records:
         assert by_source.setdefault(r["source"], r["translation"]) == r["translation"]
+
+
+def test_the_ctranslate2_cli_path_never_imports_transformers(tiny_model, tmp_path):
+    # Importing Transformers (and torch) costs a second or more of every start; CTranslate2 needs neither
+    # once the model is converted (the conversion, on first use, does need Transformers).
+    converted_model(resolve_model(str(tiny_model)), models_dir_now())
+    inputs = write_jsonl(tmp_path / "in.jsonl", 2)
+    out = tmp_path / "out.jsonl"
+    script = ("import sys\nfrom workbench.cli import dispatch\n"
+              f"code = dispatch(['translate', {str(inputs)!r}, '--output', {str(out)!r}, '--model', {str(tiny_model)!r},"
+              " '--backend', 'ct2', '--no-progress'])\n"
+              "print(sorted(m for m in ('transformers', 'torch') if m in sys.modules), code)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ.copy())
+    assert done.stdout.split("\n")[-2] == "[] 0", done.stderr[-2000:]
+    assert len(output_ids(out)) == 2

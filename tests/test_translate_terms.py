@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import models_dir_now
@@ -82,9 +85,29 @@ LONG = ("The Ministry of Commerce said that " + "; ".join(
     + "; and the unreliable entity list stays in force.")
 
 
-@pytest.fixture(scope="module", params=["ctranslate2", "transformers"])
-def any_backend(request, tiny_model, tmp_path_factory):
-    return load_translator(str(tiny_model), request.param, models_dir=tmp_path_factory.mktemp("suite-models"))
+@pytest.fixture(scope="module")
+def real_size_model(tmp_path_factory):
+    """A random model of exactly the opus-mt-en-zh size (as benchmarks/mt_speed.py builds it), once per module."""
+    from tests.fixtures.model import _load_builder
+
+    spec = importlib.util.spec_from_file_location("mt_speed", Path(__file__).parents[1] / "benchmarks" / "mt_speed.py")
+    mt_speed = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mt_speed)
+    return _load_builder().build_model(tmp_path_factory.mktemp("real-size") / "opus-mt-en-zh-random",
+                                       **mt_speed.REAL_CONFIG)
+
+
+@pytest.fixture(scope="module", params=[
+    ("tiny", "ctranslate2"), ("tiny", "transformers"),
+    # The real size: attention, vocabulary and lengths as the shipped model has them. Pieces of at
+    # most 64 tokens keep its decoding short; the long sentence still splits.
+    pytest.param(("real-size", "ctranslate2"), marks=pytest.mark.slow),
+    pytest.param(("real-size", "transformers"), marks=pytest.mark.slow)], ids=lambda p: "-".join(p))
+def any_backend(request, tmp_path_factory):
+    size, backend = request.param
+    model = request.getfixturevalue("tiny_model" if size == "tiny" else "real_size_model")
+    options = {} if size == "tiny" else {"max_source_tokens": 64}
+    return load_translator(str(model), backend, models_dir=tmp_path_factory.mktemp("suite-models"), **options)
 
 
 def term_flags(translation):
