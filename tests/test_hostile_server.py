@@ -25,7 +25,7 @@ MALLORY = "mallory"
 # Every endpoint the UI registers, by the elem_id of what triggers it: a new one must be sorted here.
 WRITES = {"save", "reject", "approve-next", "revert", "corpus-search-insert", "import", "process", "export",
           "audit-csv", "add-term", "offer-apply", "comment", "replace", "deliverable"}
-READS = {"on_load", "open-document", "filter", "order", "jump-to-go", "prev", "next", "next-pending", "final",
+READS = {"on_load", "open-document", "filter", "order", "jump-to-go", "prev", "next", "next-pending", "qa-check-go",
          "revisions", "offer-find", "find", "reviewer", "corpus-search-run", "corpus-search-query",
          "corpus-search-results", "cancel-process", "audit-show", "restore_reviewer", "reading-show", "reading-tab"}
 

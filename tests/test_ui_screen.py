@@ -153,6 +153,9 @@ def test_a_term_correction_is_offered_to_the_other_segments_and_applied(resource
     assert [r.review.text for r in screen.pipeline.open_document(store, "doc-sample").rows] == [
         "人工译文0", "人工译文1", "人工译文2"]
     assert screen.apply_offers(resources, applied.session, ANA).screen.message == "No term change to apply."
+    typed = screen.find_offers(resources, applied.session, "人工", "人手", "稿")
+    assert typed.screen.message == "2 other segment(s) use 人工." and typed.screen.final == "稿"
+    assert screen.find_offers(resources, applied.session, " ", "人手", "稿").screen.message_kind == "warn"
 
 
 def test_adding_a_term_records_who_and_refuses_an_empty_one(resources, session, store):

@@ -121,6 +121,7 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
                 jump_to = gr.Textbox(visible="hidden", elem_id="jump-to")
                 jump_go = gr.Button(visible="hidden", elem_id="jump-to-go")
                 pending_button = gr.Button(visible="hidden", elem_id="next-pending")
+                qa_go = gr.Button(visible="hidden", elem_id="qa-check-go")
                 with gr.Row():
                     with gr.Column(scale=1):
                         gr.HTML('<div class="wb-section">Glossary of this sentence</div>')
@@ -219,12 +220,15 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
         for button, where in ((prev_button, "previous"), (next_button, "next"), (pending_button, "pending")):
             button.click(event(handlers.mover(where)), inputs=[session, remembered], outputs=shown,
                          show_progress="hidden")
+        handlers.reject_boxes = (reject_reason, reject_category)
         for button, action, then_next in ((save, "edit", False), (reject, "reject", False),
                                           (approve_next, "approve", True), (revert, "revert", False)):
             button.click(event(handlers.reviewer_action(action, then_next)),
                          inputs=[final, revisions, reject_reason, reject_category, session, remembered],
-                         outputs=shown, show_progress="hidden")
-        final.input(event(handlers.live_qa), inputs=[final, session], outputs=[qa], trigger_mode="always_last",
+                         outputs=[*shown, *handlers.reject_boxes] if action == "reject" else shown,
+                         show_progress="hidden")
+        # The page script presses this once typing pauses (debounced), not on every keystroke.
+        qa_go.click(event(handlers.live_qa), inputs=[final, session], outputs=[qa], trigger_mode="always_last",
                     show_progress="hidden")
         revisions.input(event(handlers.preview), inputs=[revisions, final, session], outputs=[preview],
                         show_progress="hidden")
@@ -316,6 +320,7 @@ class _Handlers:
         self._lock = threading.Lock()
         self.offer_new_box = None  # set once the layout exists
         self.comment_box = None
+        self.reject_boxes: tuple = ()  # the reason and category boxes, cleared once a rejection is saved
 
     # --- identity and parameters, decided here for every handler --------------------------------------
 
@@ -467,9 +472,12 @@ class _Handlers:
         """A handler that applies a review action to the segment in the editor, as the request's actor."""
         def act(actor: Actor, final: str, revision: int | None, reason: str, category: str | None,
                 session: ReviewSession, remembered: dict) -> dict:
-            return self._outcome(screen.act(self.res, session, actor, action, final, revision=revision,
-                                            reason=reason, category=category or "", then_next=then_next),
-                                 remembered)
+            outcome = screen.act(self.res, session, actor, action, final, revision=revision, reason=reason,
+                                 category=category or "", then_next=then_next)
+            out = self._outcome(outcome, remembered)
+            if action == "reject" and outcome.screen.message_kind == "ok":  # filed: the next reject starts afresh
+                out.update({box: "" for box in self.reject_boxes})
+            return out
         act.__name__ = action
         return act
 
@@ -499,11 +507,7 @@ class _Handlers:
 
     def find_offers(self, old: str, new: str, final: str, session: ReviewSession, remembered: dict) -> dict:
         """The document's other segments where ``old`` would become ``new``."""
-        try:
-            session = screen.propose_term_change(self.res, session, old, new)
-        except WorkbenchError as err:
-            return self._show(session, remembered, str(err), "warn", final=final)
-        return self._show(session, remembered, f"{len(session.offers)} segment(s) use {old}.", final=final)
+        return self._outcome(screen.find_offers(self.res, session, old, new, final), remembered)
 
     def apply_offers(self, actor: Actor, session: ReviewSession, remembered: dict) -> dict:
         """Apply the offered term change, each segment a new revision."""

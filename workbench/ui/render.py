@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from html import escape
 
 from workbench.pipeline import SegmentView
-from workbench.ui.screen import flag_line
+from workbench.ui.screen import STATE_WORDS, flag_line
 
-STATE_LABELS = {"new": "not reviewed", "edited": "edited", "approved": "approved", "rejected": "rejected"}
 FLAGS_SHOWN = 4
 SNIPPET_CHARS = 12  # context shown either side of a found text
 REASON_CHARS = 200  # a revision's reason in the history preview, cut there
@@ -124,7 +123,7 @@ def english_panel(screen) -> str:
         out.append(run)
         i = j
     return (f'<div class="wb-label">English · {text(screen.header)} · '
-            f'<span class="wb-state wb-state-{text(screen.state)}">{text(STATE_LABELS.get(screen.state, ""))}'
+            f'<span class="wb-state wb-state-{text(screen.state)}">{text(STATE_WORDS.get(screen.state, ""))}'
             f'</span></div><div class="wb-english">{"".join(out)}</div>')
 
 
@@ -370,6 +369,8 @@ CSS = """
 #corpus-search-results table { table-layout: fixed; width: 100%; }
 """
 
+QA_PAUSE_MS = 300  # live QA runs once the reviewer stops typing this long
+
 # The keys of the review screen, as (keys, what they do): the "?" overlay lists them.
 SHORTCUTS = (
     ("Ctrl+Enter", "approve and go to the next segment"),
@@ -472,6 +473,13 @@ KEYBOARD_JS = """
       if (words && target) setValue(target, words);
     }
   });
+  let pause = null;
+  document.addEventListener("input", (event) => {
+    // Live QA of the final once typing pauses for a moment.
+    if (!event.target.closest || !event.target.closest("#final")) return;
+    clearTimeout(pause);
+    pause = setTimeout(() => press("qa-check-go"), QA_PAUSE_MS);
+  });
   let shown = null;
   new MutationObserver(() => {
     const row = document.getElementById("wb-current-row");
@@ -482,4 +490,4 @@ KEYBOARD_JS = """
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
 </script>
-""".replace("ROWS", json.dumps(SHORTCUTS, ensure_ascii=False))
+""".replace("ROWS", json.dumps(SHORTCUTS, ensure_ascii=False)).replace("QA_PAUSE_MS", str(QA_PAUSE_MS))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from workbench import pipeline
 from workbench.align.beads import Evidence
 from workbench.errors import ConflictError, InputError, JobCancelledError, WorkbenchError
+from workbench.qa.final import HIGH_RISK, LOW_RISK
 from workbench.tm import correction_from_edit
 
 LIST_WINDOW = 24  # segment-list rows shown around the current one
@@ -179,7 +180,7 @@ def review_screen(resources: pipeline.Resources, session: ReviewSession, *, fina
                 + (f" ({index + 1} of {len(visible_ids)} shown)" if filtered else "")),
         state=row.review.state, english=row.segment.text,
         term_spans=tuple((t.start, t.end) for t in terms), mt=row.mt.text if row.mt else "",
-        mt_words=mt_words, mt_tooltip=mt_tooltip, mt_terms=row.enforced_terms, suggestions=_suggestions(row, matches, terms, resources),
+        mt_words=mt_words, mt_tooltip=mt_tooltip, mt_terms=_forced_terms(row), suggestions=_suggestions(row, matches, terms, resources),
         final=final_text, base_revision=row.review.revision, qa_lines=qa_lines, risk_words=risk_words,
         confirm=session.pending, terms=terms, comments=_comments(resources, row.segment.id),
         history=tuple(HistoryRow(h.number, _history_label(h)) for h in reversed(history)),
@@ -199,7 +200,9 @@ def live_qa(resources: pipeline.Resources, session: ReviewSession, final: str) -
 
 def _list_row(row: pipeline.SegmentView, *, current: bool) -> ListRow:
     risk = pipeline.segment_risk(row)
-    risk_word = "" if risk is None else ("high" if risk.score >= 0.6 else "medium" if risk.score >= 0.3 else "low")
+    # The same levels as the final's risk in words (workbench.qa.final).
+    risk_word = "" if risk is None else ("high" if risk.score >= HIGH_RISK else "medium" if risk.score >= LOW_RISK
+                                         else "low")
     return ListRow(row.segment.id, row.segment.position + 1, row.review.state, STATE_WORDS[row.review.state],
                    risk_word, _cut(row.segment.text), _cut(row.review.text if row.review.revision else ""),
                    current)
@@ -241,6 +244,11 @@ def flag_line(flag: object) -> str:
         return ": ".join(str(flag[k]) for k in ("check", "message") if k in flag)
     check, message = getattr(flag, "check", None), getattr(flag, "message", None)
     return f"{check}: {message}" if check else str(flag)
+
+
+def _forced_terms(row: pipeline.SegmentView) -> tuple[tuple[str, str], ...]:
+    """The official terms the decoder had to be made to put in (those the model wrote itself need no note)."""
+    return tuple((zh, how) for zh, how in row.enforced_terms if how != "decoded")
 
 
 def _confidence(row: pipeline.SegmentView) -> tuple[str, str]:
@@ -501,6 +509,16 @@ def propose_term_change(resources: pipeline.Resources, session: ReviewSession, o
     """``session`` holding the offers to replace ``old`` with ``new`` in the document's other segments."""
     offers = pipeline.term_offers(resources.store, session.doc_id, old, new, exclude=session.segment_id)
     return dataclasses.replace(session, offers=tuple(offers), offer_words=(old, new))
+
+
+def find_offers(resources: pipeline.Resources, session: ReviewSession, old: str, new: str, final: str) -> Outcome:
+    """Offer ``old`` → ``new`` (typed by the reviewer) to the document's other segments that use ``old``."""
+    try:
+        session = propose_term_change(resources, session, old.strip(), new.strip())
+    except WorkbenchError as err:
+        return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="warn"))
+    return Outcome(session, review_screen(resources, session, final=final,
+                                          message=f"{len(session.offers)} other segment(s) use {old.strip()}."))
 
 
 def apply_offers(resources: pipeline.Resources, session: ReviewSession, actor) -> Outcome:
