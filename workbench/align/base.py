@@ -41,6 +41,8 @@ from workbench.align.parallel import (
 )
 from workbench.align.signals import (
     DEFAULT_WEIGHTS,
+    GAPPY_REFINED_WEIGHTS,
+    GAPPY_WEIGHTS,
     PairFeatures,
     Weights,
     build_features,
@@ -210,10 +212,12 @@ class ParallelAligner(Aligner):
                                  self.embedder.name if meaning and self.embedder is not None else "none")
 
     def weights_hash(self) -> str:
-        """A short hash of the weights and the encoding policy."""
+        """A short hash of the weights (with the two gaps passes' in gaps mode) and the encoding policy."""
         from workbench.signature import short_hash
 
-        return short_hash(repr(v) for v in (*dataclasses.astuple(self.weights), self.full_encode, self.anchor_score))
+        passes = (GAPPY_WEIGHTS, GAPPY_REFINED_WEIGHTS) if self.gaps else ()
+        return short_hash(repr(v) for v in (*dataclasses.astuple(self.weights), *(dataclasses.astuple(w) for w in passes),
+                                            self.full_encode, self.anchor_score))
 
 
 def bead_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,

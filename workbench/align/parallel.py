@@ -56,12 +56,14 @@ def align_with_gaps(features: PairFeatures) -> list[Step]:
     trusts length less and lets null beads win over weak links; the second measures the
     ratio on what the first linked and aligns again with the usual length prior.
     """
-    first = align_features(replace(features, weights=GAPPY_WEIGHTS))
+    with_meaning = any(s.name == "meaning" for s in features.signals)
+    passes = [w if with_meaning else w.lexical() for w in (GAPPY_WEIGHTS, GAPPY_REFINED_WEIGHTS)]
+    first = align_features(replace(features, weights=passes[0]))
     src_chars = sum(float(features.src_len[i0:i0 + a].sum()) for i0, a, _j0, b in first if a and b)
     tgt_chars = sum(float(features.tgt_len[j0:j0 + b].sum()) for _i0, a, j0, b in first if a and b)
     if not src_chars or not tgt_chars:
         return first
-    return align_features(replace(features, ratio=tgt_chars / src_chars, weights=GAPPY_REFINED_WEIGHTS))
+    return align_features(replace(features, ratio=tgt_chars / src_chars, weights=passes[1]))
 
 
 def _band_around(coarse: list[Step], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:

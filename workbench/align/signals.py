@@ -91,10 +91,11 @@ LEXICAL_WEIGHTS = DEFAULT_WEIGHTS.lexical()
 # For documents where many sentences have no counterpart, two passes. The first: a null bead
 # scores more than a weak link, so stray sentences stay alone instead of joining a neighbouring
 # bead; and the document's length ratio, skewed by the gaps, counts for less.
-GAPPY_WEIGHTS = Weights(skip=0.03, length=0.5, length_spread=55.0, size_power=0.0)
+GAPPY_WEIGHTS = Weights(skip=0.05, length=0.5, length_spread=55.0, size_power=0.3,
+                        lexical_skip=0.03, lexical_size_power=0.0)
 # The second, with the length ratio measured on what the first pass linked: the usual length
 # prior, and a null bead that scores a little more than nothing.
-GAPPY_REFINED_WEIGHTS = Weights(skip=0.004, size_power=0.0)
+GAPPY_REFINED_WEIGHTS = Weights(skip=0.004, size_power=0.0, lexical_skip=0.004, lexical_size_power=0.0)
 
 
 # --- sentence features ------------------------------------------------------------------------
