@@ -193,7 +193,9 @@ def build_app(resources: pipeline.Resources, *, directory: Directory | None = No
                     deliverable_format = gr.Radio(DELIVERABLE_FORMATS, value="docx", show_label=False,
                                                   elem_id="deliverable-format", scale=2)
                     deliverable_button = gr.Button("Download", elem_id="deliverable", scale=0, min_width=120)
-                deliverable_file = gr.File(label="Deliverable", interactive=False, elem_id="deliverable-file", height=80)
+                # Hidden until there is a file: an empty drop zone above the article reads as an upload box.
+                deliverable_file = gr.File(label="Deliverable", interactive=False, elem_id="deliverable-file",
+                                           visible=False)
                 reading = gr.HTML(elem_id="reading")
 
         handlers.screen = _Screen(session, remembered, progress_html, segment_list, english, mt, suggestions, final,
@@ -536,7 +538,7 @@ class _Handlers:
     def deliverable(self, actor: Actor, fmt: str, session: ReviewSession):
         """The translated article as a file to download (.txt, .docx or a bilingual table)."""
         made = screen.deliverable(self.res, session, actor, fmt)
-        return made.path, render.message(made.kind, made.message)
+        return gr.update(value=made.path, visible=made.path is not None), render.message(made.kind, made.message)
 
     def restore_reviewer(self, remembered_name: str, request: gr.Request):
         """The name this browser's reviewer typed last time (unless a login name rules)."""
