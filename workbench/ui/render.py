@@ -333,8 +333,9 @@ CSS = """
 .wb-list tr.wb-current td { background: #dbeafe; font-weight: 600; }
 .wb-list tr:hover td { background: #eff6ff; }
 .wb-risk-high { color: #b91c1c; } .wb-risk-medium { color: #b45309; } .wb-risk-low { color: #15803d; }
+/* The English is what the reviewer reads most: four lines of it before it scrolls. */
 .wb-english, .wb-mt { user-select: text; cursor: text; padding: 4px 6px; border: 1px solid #e5e7eb;
-  border-radius: 6px; max-height: 70px; overflow-y: auto; }
+  border-radius: 6px; max-height: 92px; overflow-y: auto; }
 .wb-mt { max-height: 46px; }
 .wb-term { background: #fef9c3; }
 .wb-clause { border-bottom: 2px solid #b91c1c; }
