@@ -173,6 +173,14 @@ def test_each_session_keeps_its_own_memory(resources, session, store):
     assert screen.open_document(resources, session, "doc-sample").memory is session.memory  # reopening keeps it
 
 
+def test_an_approval_joins_this_sessions_memory_at_once(resources, session):
+    assert len(session.memory) == 0
+    approved = screen.act(resources, screen.jump(session, session.segment_ids[2]), ANA, "approve", "会谈于6月9日和10日在伦敦举行。")
+    assert approved.screen.message == "Saved revision 1 (approved)."
+    (match,) = approved.session.memory.lookup(SAMPLE_SENTENCES[2])
+    assert (match.entry.zh, match.exact, match.entry.document_id) == ("会谈于6月9日和10日在伦敦举行。", True, "doc-sample")
+
+
 def test_a_memory_match_is_a_numbered_suggestion_with_its_percent(resources, store):
     store.add_document(dataclasses.replace(sample_document("doc-other"), source_text="other"))
     other = screen.open_document(resources, screen.ReviewSession(), "doc-other")

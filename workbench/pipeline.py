@@ -377,6 +377,14 @@ def load_memory(store: Store):
     return TranslationMemory.from_store(store)
 
 
+def remember_approval(memory, row: SegmentView, zh: str) -> None:
+    """Add a segment's just-approved final to a session's memory, so the next sentence can use it."""
+    from workbench.tm import MemoryEntry
+
+    if memory is not None:
+        memory.add(MemoryEntry(row.segment.text, zh, str(row.segment.id), row.segment.document_id))
+
+
 def memory_matches(memory, row: SegmentView) -> list:
     """Exact and fuzzy memory matches for a segment, best first, its own approved text excluded."""
     if memory is None:

@@ -94,6 +94,15 @@ class TranslationMemory:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def add(self, entry: MemoryEntry) -> None:
+        """Keep a newly approved pair, replacing an older translation of the same English."""
+        key = _normalise(entry.en)
+        if not key or not entry.zh.strip():
+            return
+        if key not in self._by_source:
+            self._keys.append(key)
+        self._by_source[key] = entry
+
     def lookup(self, en: str, *, threshold: float = FUZZY_THRESHOLD, limit: int = 3) -> list[MemoryMatch]:
         """Matches for ``en``, best first: the exact one (if any), then fuzzy ones ≥ ``threshold``%."""
         from rapidfuzz import process

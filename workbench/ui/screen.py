@@ -479,6 +479,8 @@ def act(resources: pipeline.Resources, session: ReviewSession, actor, action: st
     except WorkbenchError as err:
         return Outcome(session, review_screen(resources, session, final=final, message=str(err), kind="error"))
     session = dataclasses.replace(session, pending=(), offers=())
+    if review.state == "approved":
+        pipeline.remember_approval(session.memory, before, review.text)
     note = f"Saved revision {review.revision} ({review.state})."
     if action in ("edit", "approve"):  # the reviewer's own wording, not a revert or an insert
         session = _offer_propagation(resources, session, before, review.text)
