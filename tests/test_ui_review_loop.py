@@ -16,7 +16,7 @@ import docx
 import pytest
 
 from tests.conftest import DEMO_ARTICLE, ROOT
-from tests.fixtures.browser import _free_port, _wait_until_serving
+from tests.fixtures.browser import _free_port, _wait_until_serving, stop_process
 from workbench.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,12 +50,7 @@ def served(tmp_path_factory, tiny_model, _session_models_dir):
         _wait_until_serving(url, process, log)
         yield url, db
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture
