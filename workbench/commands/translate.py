@@ -29,6 +29,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size, help="segments per batch")
     p.add_argument("--batch-tokens", type=int, default=DEFAULTS.batch_tokens,
                    help="padded source tokens per batch at most (0: no limit besides --batch-size)")
+    p.add_argument("--shortlist", action="store_true",
+                   help="CTranslate2 only: score only the target tokens a vocabulary map built from the corpus and "
+                        "dictionary allows for the source (use_vmap; built once into the models folder). Faster; "
+                        "compare with workbench eval on a dev set before relying on it (see the README)")
     p.add_argument("--shard", default=None, metavar="I/N",
                    help="translate only shard I of N (0 <= I < N), split by a hash of the id")
     p.add_argument("--column", default="text", help="text field of JSONL, Parquet and dataset inputs")
@@ -59,7 +63,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     job = pipeline.translate_files(settings, args.inputs, args.output, column=args.column, shard=args.shard,
                                    terms=not args.no_terms, progress_bar=progress_bar, beam=args.beam,
-                                   batch_size=args.batch_size, batch_tokens=args.batch_tokens, ray=args.ray, actors=args.actors,
+                                   batch_size=args.batch_size, batch_tokens=args.batch_tokens, shortlist=args.shortlist, ray=args.ray, actors=args.actors,
                                    cpus_per_actor=args.cpus_per_actor, shard_format=args.shard_format)
     if job.result is None:
         print(f"nothing to translate: all {job.total} segment(s) are already in {job.output}", file=sys.stderr)

@@ -71,6 +71,9 @@ class DecodingOptions:
     min_new_tokens: int | None = None
     max_new_tokens: int | None = None
     target_token: str = ">>cmn_Hans<<"
+    # Vocabulary shortlist (CTranslate2 use_vmap, see workbench.translate.shortlist): off by default.
+    # True asks for it; the backend puts the hash of the map it loaded here, for the identity.
+    shortlist: bool | str = False
 
     @classmethod
     def from_options(cls, **options) -> DecodingOptions:
@@ -93,12 +96,16 @@ class DecodingOptions:
         short = {"beam": "beam", "batch_size": None, "batch_tokens": None, "max_source_tokens": "split", "no_repeat_ngram_size": "nrng",
                  "repetition_penalty": "rp", "max_length_ratio": "lenratio", "length_slack": "lenslack",
                  "term_hypotheses": "termhyp", "term_prefix": "termprefix", "term_beam": "termbeam", "min_new_tokens": "minnew", "max_new_tokens": "maxnew",
-                 "target_token": "tgt"}
+                 "target_token": "tgt", "shortlist": "shortlist"}
         # Batch size changes speed, not output, so it stays out of the identity.
-        return "|".join(f"{short[k]}:{v}" for k, v in asdict(self).items() if short[k] and v is not None)
+        return "|".join(f"{short[k]}:{v}" for k, v in self.to_dict().items() if short[k] and v is not None)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict; without ``shortlist`` when it is off, so records and identities stay as before it."""
+        values = asdict(self)
+        if not self.shortlist:
+            del values["shortlist"]
+        return values
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,8 @@ class TranslatorBackend(ABC):
     variant: ClassVar[str] = ""
     #: how present terms are credited when ``generate`` was given them (a backend that steers says so)
     steers_terms: ClassVar[bool] = False
+    #: whether the backend can decode with a vocabulary shortlist (``DecodingOptions.shortlist``)
+    supports_shortlist: ClassVar[bool] = False
 
     def __init__(self, source: ModelSource, options: DecodingOptions, *, device: str = "cpu",
                  models_dir: Path | None = None, threads: int | None = None) -> None:
@@ -138,6 +147,9 @@ class TranslatorBackend(ABC):
         self.options = options
         self.device = device
         self.models_dir = Path(models_dir) if models_dir is not None else None
+        if options.shortlist and not self.supports_shortlist:
+            raise InputError(f"the vocabulary shortlist needs the CTranslate2 backend, not {self.name}; "
+                             "drop --shortlist or use --backend ctranslate2")
         self.codec = self._codec(source.path)
         languages = self.codec.languages
         if languages and options.target_token not in languages:

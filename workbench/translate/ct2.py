@@ -8,12 +8,15 @@ steps: the n-best hypothesis that holds most terms is chosen (see :class:`Transl
 then each term still missing is put in with ``target_prefix`` where attention says it belongs
 and the model finishes the sentence (:meth:`CTranslate2Backend.enforce`); the glossary's
 unofficial renderings of the same English are suppressed (``suppress_sequences``).
+With ``DecodingOptions.shortlist`` the model is loaded from its folder with a vocabulary map
+(:mod:`workbench.translate.shortlist`) and decoded with ``use_vmap``, the term re-decodes excepted.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.errors import ModelUnavailableError
@@ -34,6 +37,7 @@ class CTranslate2Backend(TranslatorBackend):
 
     name = "ctranslate2"
     variant = QUANTIZATION
+    supports_shortlist = True
 
     def _codec(self, folder: Path) -> SentencePieceTokenizer:
         # Plain SentencePiece: CTranslate2 takes token strings, so Transformers is never imported.
@@ -45,8 +49,16 @@ class CTranslate2Backend(TranslatorBackend):
         if self.models_dir is None:
             raise TypeError("the CTranslate2 backend needs models_dir: the folder its conversions are kept in")
         self.inter_threads, self.intra_threads = thread_split(self.threads or cpu_count())
+        folder = converted_model(self.source, self.models_dir)
+        if self.options.shortlist:
+            from workbench.translate.shortlist import shortlist_model
+
+            folder, vmap_hash = shortlist_model(folder, self.codec, cache_dir=self.models_dir / "cache")
+            self.options = replace(self.options, shortlist=vmap_hash)
+        #: the CTranslate2 folder loaded (with the shortlist: the one holding its vmap.txt)
+        self.model_folder = folder
         self.translator = ctranslate2.Translator(
-            str(converted_model(self.source, self.models_dir)), device=self.device, compute_type=QUANTIZATION,
+            str(folder), device=self.device, compute_type=QUANTIZATION,
             inter_threads=self.inter_threads, intra_threads=self.intra_threads)
 
     def _decode_options(self, *, max_new_tokens: int, min_new_tokens: int) -> dict:
@@ -54,7 +66,7 @@ class CTranslate2Backend(TranslatorBackend):
                     no_repeat_ngram_size=self.options.no_repeat_ngram_size,
                     repetition_penalty=self.options.repetition_penalty,
                     # Segments are split to fit before they get here; never cut one short.
-                    max_input_length=0, return_scores=True)
+                    max_input_length=0, return_scores=True, use_vmap=bool(self.options.shortlist))
 
     def generate(self, sources, *, max_new_tokens, min_new_tokens, num_hypotheses, required, suppress=None):
         results = self.translator.translate_batch(
@@ -110,10 +122,13 @@ class CTranslate2Backend(TranslatorBackend):
                 break
             # The cap counts the prefix: room for the output as long as before plus the terms, no more.
             cap = min(max(max_new_tokens, max(map(len, prefixes))) + max(added), max(caps) + self.options.length_slack)
+            # Never with the shortlist: CTranslate2 4.8 maps a target_prefix through the previous call's
+            # reduced vocabulary (the re-decode then starts with other tokens than the prefix), and the
+            # continuation is greedy, a small part of the cost.
             results = self.translator.translate_batch(
                 [sources[i] for i in todo], target_prefix=prefixes, beam_size=self.options.term_beam,
                 suppress_sequences=suppress or None,
-                **self._decode_options(max_new_tokens=cap, min_new_tokens=min_new_tokens))
+                **{**self._decode_options(max_new_tokens=cap, min_new_tokens=min_new_tokens), "use_vmap": False})
             for i, result, credit in zip(todo, results, placed):
                 chosen[i] = self._hypothesis(result.hypotheses[0], result.scores[0], [r.zh for r in requests[i]],
                                              "decoded", credit.items())

@@ -44,6 +44,11 @@ class SentencePieceTokenizer:
         """Target pieces of ``text`` (no end token), out-of-vocabulary pieces as ``<unk>``."""
         return [p if p in self.vocab else UNK for p in self.target_model.encode(text, out_type=str)]
 
+    def pieces(self, side: str) -> list[str]:
+        """Every piece of the ``source`` or ``target`` SentencePiece model, in id order."""
+        model = self.source_model if side == "source" else self.target_model
+        return [model.id_to_piece(i) for i in range(model.get_piece_size())]
+
     def decode(self, tokens: Sequence[str]) -> str:
         """Target text of ``tokens``, end, padding and unknown tokens dropped (as MarianTokenizer does)."""
         text = self.target_model.decode_pieces([t for t in tokens if t not in (EOS, PAD, UNK)])
