@@ -35,5 +35,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print("no official sentence matches; try fewer or more specific words")
     for hit in hits:
         terms = ", ".join(f"{t.en}={t.zh}" for t in hit.evidence.terms)
-        print(f"{hit.score:.3f}\t{hit.doc_id}#{hit.index}\t{hit.sentence}\t[{terms}]")
+        # The encoder's cosine beside the matched terms: a hit with no shared term can still mean the same.
+        cosine = hit.evidence.signals.get("meaning_cosine")
+        meaning = "" if cosine is None else f"\tmeaning {cosine:.2f}"
+        print(f"{hit.score:.3f}\t{hit.doc_id}#{hit.index}\t{hit.sentence}\t[{terms}]{meaning}")
     return 0
