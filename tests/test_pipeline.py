@@ -234,3 +234,13 @@ def test_official_terms_are_enforced_when_an_article_is_translated(store, tiny_m
     from workbench.ui.render import flags_line
 
     assert "Official terms in the MT: 管制物项 (forced during decoding)" in flags_line(rows[0])
+
+
+def test_every_way_a_term_gets_in_is_worded_for_the_reviewer():
+    from workbench.translate.constraints import TERM_HOW
+    from workbench.ui.render import TERM_ORIGINS, enforced_words
+
+    assert set(TERM_ORIGINS) == set(TERM_HOW)
+    assert enforced_words([("管制物项", "end"), ("商务部", "prefix-end"), ("中方", "prefix")]) == (
+        "管制物项 (put in at the end, before the final mark, as no place was found for it); "
+        "商务部 (put in at the end, then the model finished); 中方 (put in where the English term is, then the model finished)")

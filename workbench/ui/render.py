@@ -35,6 +35,7 @@ def safe_url(url: str | None) -> str | None:
 # How an official term got into the MT, in the reviewer's words.
 TERM_ORIGINS = {"decoded": "the model wrote it", "n-best": "chosen among the model's candidates",
                 "prefix": "put in where the English term is, then the model finished",
+                "end": "put in at the end, before the final mark, as no place was found for it",
                 "prefix-end": "put in at the end, then the model finished",
                 "constrained": "forced during decoding"}
 
