@@ -92,18 +92,22 @@ def test_parallel_alignment_encodes_each_sentence_once_and_spans_from_sentence_v
     assert encoder.encoded == len(set(src) | set(tgt))  # the second run reads every vector from the cache
 
 
-def test_a_long_pair_encodes_only_the_stretches_between_confident_beads():
+def test_a_long_pair_encodes_only_its_budget_around_the_closest_choices():
     from workbench.align import ParallelAligner
 
     encoder = _CountingEncoder.make()
     src = [f"Clause {k} names the figure {k * 7 + 3} percent." for k in range(40)]
     tgt = [f"第{k}条的数字是百分之{k * 7 + 3}。" for k in range(40)]
-    beads = ParallelAligner(embedder=encoder, use_dictionary=False, full_encode=10, anchor_score=0.5).align(
+    beads = ParallelAligner(embedder=encoder, use_dictionary=False, full_encode=10, encode_budget=0.25).align(
         src, tgt, evidence=False)
     assert [i for b in beads for i in b.src] == list(range(40))
     assert [j for b in beads for j in b.tgt] == list(range(40))
-    assert encoder.encoded < len(src) + len(tgt)  # the numbers anchor most beads: only the rest is encoded
+    assert 0 < encoder.encoded <= 20  # a quarter of the 80 sentences, around the least certain beads
     everything = _CountingEncoder.make()
-    ParallelAligner(embedder=everything, use_dictionary=False, full_encode=10, anchor_score=1.0).align(
+    ParallelAligner(embedder=everything, use_dictionary=False, full_encode=10, encode_budget=1.0).align(
         src, tgt, evidence=False)
     assert everything.encoded == len(src) + len(tgt)
+    nothing = _CountingEncoder.make()
+    ParallelAligner(embedder=nothing, use_dictionary=False, full_encode=10, encode_budget=0.0).align(
+        src, tgt, evidence=False)
+    assert nothing.encoded == 0

@@ -26,15 +26,15 @@ def _mac_documents():
 # Bertalign .911 (reproduced in test_eval_align.py). With the cross-lingual meaning signal the
 # aligner is above Bertalign; on lexical signals alone it is below.
 MAC_DEV_F1 = {
-    "mode:parallel|signals:meaning+mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:4"
-    "|weights:5d89f4f27090|embedder:use-m": (0.9133, 0.9989),
-    "mode:parallel|signals:mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:4"
-    "|weights:5d89f4f27090|embedder:none": (0.8827, 0.9952),
+    "mode:parallel|signals:meaning+mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:5"
+    "|weights:53f412cce694|embedder:use-m": (0.9133, 0.9989),
+    "mode:parallel|signals:mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:5"
+    "|weights:53f412cce694|embedder:none": (0.8827, 0.9952),
 }
 # No-counterpart precision, recall and F1 per English sentence, with about 30% of the Chinese removed.
 NO_COUNTERPART = {
-    "mode:parallel-gaps|signals:meaning+mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:4"
-    "|weights:a2aa61cd56a1|embedder:use-m": (0.8840, 0.8691, 0.8765),
+    "mode:parallel-gaps|signals:meaning+mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:5"
+    "|weights:6a64d69dc3fd|embedder:use-m": (0.8840, 0.8691, 0.8765),
 }
 
 
@@ -65,3 +65,41 @@ def test_sentences_whose_chinese_was_removed_are_left_without_counterpart():
     expected = NO_COUNTERPART[signature]
     got = (scores["none_precision"], scores["none_recall"], scores["none_f1"])
     assert got == pytest.approx(expected, abs=0.0005), measured
+
+
+def _bible():
+    folder = shared_path("align-data", "bible")
+    read = lambda path: path.read_text(encoding="utf-8").splitlines()  # noqa: E731
+    return (read(folder / "en" / "001.en"), read(folder / "zh" / "001.zh"), read(folder / "en" / "001.en-mt-zh"),
+            parse_beads(read(folder / "gold" / "001.align")), read(folder / "en.verse"), read(folder / "zh.verse"))
+
+
+# Bible strict F1 (verses merged, as SCORING.md says) and the sentences encoded, per signature and
+# share of sentences encoded around the closest lexical choices (the weights' hash names the
+# share). The curve against seconds is in benchmarks/align_quality.py.
+BIBLE = {
+    ("mode:parallel|signals:meaning+mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:5"
+     "|weights:53f412cce694|embedder:use-m", 0.1): (0.9803, 1086),
+    ("mode:parallel|signals:meaning+mt+mt-meaning+dictionary+numbers+length+quotes|max-bead:5|mt:file|version:5"
+     "|weights:9bd6ed8b47a3|embedder:use-m", 0.0): (0.9698, 0),
+}
+
+
+@pytest.mark.parametrize("budget", [0.1, 0.0], ids=["default-budget", "lexical-only"])
+def test_the_bible_pair_encodes_only_its_budget_and_keeps_its_pinned_f1(budget):
+    from workbench.align import ParallelAligner
+    from workbench.align.evaluate import merge_within_units
+    from workbench.embeddings import UseMultilingual
+
+    en, zh, mt, gold, en_verses, zh_verses = _bible()
+    encoder = UseMultilingual()  # vectors of its own: the count below is what this run encodes
+    aligner = ParallelAligner(mt_source="file", embedder=encoder, encode_budget=budget)
+    beads = aligner.align(en, zh, src_lang="en", tgt_lang="zh", mt=mt, evidence=False)
+    f1 = score_documents([(merge_within_units(beads, en_verses, zh_verses), gold)])["strict_f1"]
+    measured = f"strict F1 {f1:.4f}, {encoder.encoded} sentences encoded"
+    key = (str(aligner.signature()), budget)
+    assert key in BIBLE, f"no figures pinned for {key}; measured {measured}"
+    strict, encoded = BIBLE[key]
+    assert f1 == pytest.approx(strict, abs=0.0005), measured
+    assert encoder.encoded == encoded, measured
+    assert encoded <= round(budget * (len(en) + len(zh)))

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from workbench.align import align_parallel, format_bead
-from workbench.align.parallel import MAX_BEAD
-from workbench.align.signals import build_features, quote_states
+from workbench.align.beads import Bead
+from workbench.align.parallel import MAX_BEAD, align_features, align_with_margins, uncertain_windows
+from workbench.align.signals import LEXICAL_WEIGHTS, build_features, quote_states
 from workbench.cli import dispatch
 from workbench.embeddings import load_sentence_embedder
 from workbench.errors import InputError
@@ -68,6 +69,27 @@ def test_a_chain_of_mixed_beads_is_recovered_exactly():
     linked = [b for b in beads if b.src and b.tgt]
     assert all(b.score > 0.5 for b in linked)
     assert all(b.evidence.signals["mt"] > 0.9 for b in linked)
+
+
+def test_margins_single_out_the_bead_whose_evidence_is_thin():
+    src, tgt, mt, _ = _document([(1, 1)] * 150)  # beyond a full search: the band of the coarse pass
+    mt[70] = mt[70][:5] + "。"  # the MT of one sentence says little: its bead and its neighbours are the close calls
+    features = build_features(src, tgt, src_lang="en", tgt_lang="zh", mt=mt, dictionary=None,
+                              weights=LEXICAL_WEIGHTS)
+    steps, margins = align_with_margins(features)
+    assert steps == align_features(features)  # the same path, with a margin per step
+    assert sorted(np.argsort(margins)[:3]) == [69, 70, 71]
+    assert margins[70] == pytest.approx(1.087, abs=0.001) and margins.min() == margins[70]
+    assert np.round(np.sort(margins)[3], 3) == pytest.approx(1.230, abs=0.001)
+
+
+def test_uncertain_windows_take_the_smallest_margins_with_a_neighbour_either_side_within_budget():
+    beads = [Bead((k,), (k,), 0.5) for k in range(10)]
+    margins = np.array([0.9, 0.8, 0.1, 0.7, 0.9, 0.9, 0.2, 0.9, 0.9, 0.05])
+    assert uncertain_windows(beads, margins, budget=4) == [(8, 10)]
+    assert uncertain_windows(beads, margins, budget=10) == [(1, 4), (8, 10)]
+    assert uncertain_windows(beads, margins, budget=16) == [(1, 4), (5, 10)]
+    assert uncertain_windows(beads, margins, budget=0) == []
 
 
 @pytest.mark.slow
@@ -203,7 +225,7 @@ def test_cli_jsonl_carries_texts_evidence_and_signature(tmp_path, capsys):
     assert records[1]["tgt_text"] == tgt[1] + tgt[2]
     assert records[0]["evidence"]["ngrams"]
     assert records[0]["signature"].startswith("mode:parallel|signals:meaning+mt+mt-meaning+dictionary+numbers+length+"
-                                              "quotes|max-bead:5|mt:file|version:4|weights:")
+                                              "quotes|max-bead:5|mt:file|version:5|weights:")
     assert records[0]["signature"].endswith("|embedder:use-m")
 
 

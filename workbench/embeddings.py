@@ -163,6 +163,10 @@ class Embedder:
                 out[r] = self._memory[k]
         return out
 
+    def forget(self) -> None:
+        """Drop the vectors kept in memory, so that the next :meth:`embed` encodes again (a cold timing run)."""
+        self._memory.clear()
+
     def similarity(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray:
         """Cosine of every text of ``left`` with every text of ``right`` (rows × columns)."""
         return self.embed(left) @ self.embed(right).T

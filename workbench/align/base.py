@@ -35,6 +35,7 @@ from workbench.align.parallel import (
     MAX_BEAD,
     align_features,
     align_with_gaps,
+    align_with_margins,
     realign_windows,
     steps_to_beads,
     uncertain_windows,
@@ -112,9 +113,11 @@ class ParallelSignature(AlignmentSignature):
         return f"{super().__str__()}|weights:{self.weights}|embedder:{self.embedder}"
 
 
-PARALLEL_VERSION = "4"  # goes up whenever parallel scoring changes
+PARALLEL_VERSION = "5"  # goes up whenever parallel scoring changes
 FULL_ENCODE = 2_000  # pairs with at most this many sentences (both sides) are encoded whole
-ANCHOR_SCORE = 0.3  # in longer pairs, beads the lexical pass scores this or more are kept as they are
+# In longer pairs, the share of sentences encoded around the closest lexical choices (chosen on
+# the Bible's curve of strict F1 against seconds: benchmarks/align_quality.py).
+ENCODE_BUDGET = 0.1
 
 
 class ParallelAligner(Aligner):
@@ -130,23 +133,25 @@ class ParallelAligner(Aligner):
     for the signature.
 
     Encoding is the cost: a pair of up to ``full_encode`` sentences is encoded whole; in a
-    longer one the lexical signals align first, beads they score ``anchor_score`` or more stand
-    as anchors, and only the stretches between anchors are encoded and aligned again with the
-    meaning signal (``anchor_score`` 0 keeps the lexical alignment; 1 encodes nearly all).
+    longer one the lexical signals align first, each bead's margin says how close the best
+    alternative came (:func:`~workbench.align.parallel.align_with_margins`), and only small
+    windows around the closest choices, up to ``encode_budget`` of the sentences (both sides),
+    are encoded and aligned again with the meaning signal between the beads that stand
+    (``encode_budget`` 0 keeps the lexical alignment; 1 encodes all).
     """
 
     mode = "parallel"
 
     def __init__(self, *, mt_source: str = "none", use_dictionary: bool = True, gaps: bool = False,
                  weights: Weights = DEFAULT_WEIGHTS, embedder: Embedder | None = None,
-                 full_encode: int = FULL_ENCODE, anchor_score: float = ANCHOR_SCORE) -> None:
+                 full_encode: int = FULL_ENCODE, encode_budget: float = ENCODE_BUDGET) -> None:
         self.mt_source = mt_source
         self.use_dictionary = use_dictionary
         self.gaps = gaps
         self.weights = weights
         self.embedder = embedder
         self.full_encode = full_encode
-        self.anchor_score = anchor_score
+        self.encode_budget = encode_budget
 
     def align(self, src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en",  # type: ignore[override]
               tgt_lang: str = "zh", mt: Sequence[str] | None = None, evidence: bool = True) -> list[Bead]:
@@ -173,8 +178,9 @@ class ParallelAligner(Aligner):
             features = self._with_meaning(lexical, src, tgt, range(len(src)), range(len(tgt)))
             beads = steps_to_beads(run(features), features)
         else:
-            first = steps_to_beads(align_features(lexical), lexical)
-            windows = uncertain_windows(first, self.anchor_score)
+            steps, margins = align_with_margins(lexical)
+            first = steps_to_beads(steps, lexical)
+            windows = uncertain_windows(first, margins, round(self.encode_budget * (len(src) + len(tgt))))
             src_ids = sorted({i for w0, w1 in windows for b in first[w0:w1] for i in b.src})
             tgt_ids = sorted({j for w0, w1 in windows for b in first[w0:w1] for j in b.tgt})
             features = self._with_meaning(lexical, src, tgt, src_ids, tgt_ids)
@@ -217,7 +223,7 @@ class ParallelAligner(Aligner):
 
         passes = (GAPPY_WEIGHTS, GAPPY_REFINED_WEIGHTS) if self.gaps else ()
         return short_hash(repr(v) for v in (*dataclasses.astuple(self.weights), *(dataclasses.astuple(w) for w in passes),
-                                            self.full_encode, self.anchor_score))
+                                            self.full_encode, self.encode_budget))
 
 
 def bead_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,

@@ -11,6 +11,11 @@ Stages:
    around the coarse path projected back, so time grows linearly;
 4. **beads** — the best path, each bead with its score and evidence.
 
+A long pair is aligned on the lexical signals first; the backward recursion beside the
+forward one gives each bead its margin (how close the best alternative came,
+:func:`align_with_margins`), and only small windows around the closest choices are encoded
+and aligned again with the meaning signal (:func:`uncertain_windows`, :func:`realign_windows`).
+
 The programme maximises the sum of bead scores (plus ``Weights.bead_bonus`` per linked bead);
 a null bead scores ``Weights.skip``, and a bead boundary inside a quotation on one side only
 costs ``Weights.quote``.
@@ -40,13 +45,15 @@ def align_features(features: PairFeatures) -> list[Step]:
     n, m = features.sizes
     if n == 0 or m == 0:
         return [(i, 1, 0, 0) for i in range(n)] + [(n, 0, j, 1) for j in range(m)]
+    return _banded_dp(features, *_band(features))
+
+
+def _band(features: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """The band the fine search keeps to: the whole matrix when it is small, else around the coarse path."""
+    n, m = features.sizes
     if (n + 1) * (m + 1) <= FULL_DP_CELLS:
-        lo = np.zeros(n + 1, dtype=int)
-        hi = np.full(n + 1, m, dtype=int)
-    else:
-        coarse = align_features(features.downsample())
-        lo, hi = _band_around(coarse, n, m)
-    return _banded_dp(features, lo, hi)
+        return np.zeros(n + 1, dtype=int), np.full(n + 1, m, dtype=int)
+    return _band_around(align_features(features.downsample()), n, m)
 
 
 def align_with_gaps(features: PairFeatures) -> list[Step]:
@@ -85,7 +92,14 @@ def _band_around(coarse: list[Step], n: int, m: int) -> tuple[np.ndarray, np.nda
 
 
 def _banded_dp(features: PairFeatures, lo: np.ndarray, hi: np.ndarray) -> list[Step]:
-    """Best path with row ``i`` limited to targets ``lo[i]..hi[i]`` (0/1 beads folded in per row).
+    """Best path with row ``i`` limited to targets ``lo[i]..hi[i]`` (0/1 beads folded in per row)."""
+    _gains, _best, came = _forward(features, lo, hi)
+    return _backtrack(came, lo, features.sizes[0], int(hi[-1]))
+
+
+def _forward(features: PairFeatures, lo: np.ndarray, hi: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """The forward recursion: each bead type's gains, the best prefix score of every band cell
+    (rows padded by the band's width of -inf either side) and the bead type that reached it.
 
     Every bead type's scores over the whole band are computed first, in one vectorised call
     per type (:func:`_band_gains`); the row recursion then only adds and compares rows.
@@ -123,7 +137,76 @@ def _banded_dp(features: PairFeatures, lo: np.ndarray, hi: np.ndarray) -> list[S
         kind[lifted < running] = -1
         best[i, width:width + size] = running + steps_along[:size]
         came[i, :size] = kind
-    return _backtrack(came, lo, n, int(hi[n]))
+    return gains, best, came
+
+
+def align_with_margins(features: PairFeatures) -> tuple[list[Step], np.ndarray]:
+    """The best path (as :func:`align_features`) and each step's margin: how much less the best
+    path scores that places either end of the step elsewhere (0 where two paths tie).
+
+    A boundary's margin comes from the forward and backward recursions over the band: the
+    best path through a cell scores ``forward + backward``; the path's own cells score the
+    optimum, and the best cell off the path in the same source row (or target column) says how
+    close the alternative is. A step's margin is the smaller of its two ends'.
+    """
+    n, m = features.sizes
+    if n == 0 or m == 0:
+        steps = align_features(features)
+        return steps, np.zeros(len(steps))
+    lo, hi = _band(features)
+    gains, best, came = _forward(features, lo, hi)
+    steps = _backtrack(came, lo, n, m)
+    width = best.shape[1] // 3
+    through = best[:, width:2 * width] + _backward(features, gains, lo, hi, width)
+    total = best[n, width + m - lo[n]]
+    widths = hi - lo + 1
+    rows = np.repeat(np.arange(n + 1), widths)
+    cols = np.concatenate([np.arange(lo[i], hi[i] + 1) for i in range(n + 1)])
+    values = through[rows, cols - lo[rows]]
+    on_path = np.zeros((n + 1, width), dtype=bool)
+    ends = [(0, 0)] + [(i0 + a, j0 + b) for i0, a, j0, b in steps]
+    for i, j in ends:
+        on_path[i, j - lo[i]] = True
+    values = np.where(on_path[rows, cols - lo[rows]], -np.inf, values)
+    row_best = np.full(n + 1, -np.inf)
+    col_best = np.full(m + 1, -np.inf)
+    np.maximum.at(row_best, rows, values)
+    np.maximum.at(col_best, cols, values)
+    margin = [min(total - row_best[i], total - col_best[j]) for i, j in ends]
+    return steps, np.maximum(np.minimum(margin[:-1], margin[1:]), 0.0)
+
+
+def _backward(features: PairFeatures, gains: list[np.ndarray], lo: np.ndarray, hi: np.ndarray,
+              width: int) -> np.ndarray:
+    """Best suffix score from every band cell ``(i, lo[i] + k)`` to the end, the mirror of :func:`_forward`."""
+    n, _m = features.sizes
+    skip = features.weights.skip
+    widths = hi - lo + 1
+    after = np.full((n + 1, 3 * width), -np.inf)  # padded like the forward rows
+    steps_along = np.arange(width) * skip
+    for i in range(n, -1, -1):
+        size = int(widths[i])
+        leaving = np.full(size, -np.inf)
+        if i == n:
+            leaving[size - 1] = 0.0
+        for t, (a, b) in enumerate(BEAD_TYPES):
+            if i + a > n:
+                continue
+            shift = int(lo[i] + b - lo[i + a])  # cell k of row i reaches cell k + shift of row i + a
+            if shift >= int(widths[i + a]) or shift <= -size:
+                continue
+            nxt = i + a
+            cost = features.boundary_cost(nxt, np.arange(lo[nxt], hi[nxt] + 1))
+            row = after[nxt, width:width + int(widths[nxt])] + gains[t][nxt, :int(widths[nxt])] - cost
+            padded = np.full(3 * width, -np.inf)
+            padded[width:width + len(row)] = row
+            candidate = padded[width + shift:width + shift + size]
+            np.maximum(leaving, candidate, out=leaving)
+        # A 0-1 bead moves right along the row: after[k] = max_{k' >= k} leaving[k'] + (k' - k) * skip.
+        lifted = leaving + steps_along[:size]
+        running = np.maximum.accumulate(lifted[::-1])[::-1]
+        after[i, width:width + size] = running - steps_along[:size]
+    return after[:, width:2 * width]
 
 
 def _band_gains(features: PairFeatures, lo: np.ndarray, hi: np.ndarray, width: int) -> list[np.ndarray]:
@@ -184,27 +267,29 @@ def steps_to_beads(steps: Sequence[Step], features: PairFeatures) -> list[Bead]:
             for (i0, a, j0, b), score in zip(steps, scores)]
 
 
-def uncertain_windows(beads: Sequence[Bead], anchor_score: float) -> list[tuple[int, int]]:
+def uncertain_windows(beads: Sequence[Bead], margins: np.ndarray, budget: int) -> list[tuple[int, int]]:
     """Stretches of ``beads`` (as ``[start, stop)`` bead indices) to align again with more evidence.
 
-    A linked bead scored ``anchor_score`` or more is an anchor; each run of other beads,
-    with the anchor either side of it, is a window (overlapping windows are joined).
+    Beads are taken closest choice first (smallest ``margins``, from :func:`align_with_margins`),
+    each with the bead either side, so that its boundaries can move; windows grow while their
+    sentences (both sides) stay within ``budget``. Overlapping windows are joined.
     """
-    anchor = [bool(b.src and b.tgt and b.score >= anchor_score) for b in beads]
+    chosen = np.zeros(len(beads), dtype=bool)
+    sizes = np.array([len(b.src) + len(b.tgt) for b in beads])
+    used = 0
+    for k in np.argsort(margins, kind="stable"):
+        w0, w1 = max(int(k) - 1, 0), min(int(k) + 2, len(beads))
+        extra = int(sizes[w0:w1][~chosen[w0:w1]].sum())
+        if used + extra > budget:
+            break
+        chosen[w0:w1] = True
+        used += extra
     windows: list[tuple[int, int]] = []
-    k = 0
-    while k < len(beads):
-        if anchor[k]:
-            k += 1
-            continue
-        start = k
-        while k < len(beads) and not anchor[k]:
-            k += 1
-        w0, w1 = max(start - 1, 0), min(k + 1, len(beads))
-        if windows and w0 <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(w1, windows[-1][1]))
+    for k in np.flatnonzero(chosen):
+        if windows and windows[-1][1] == k:
+            windows[-1] = (windows[-1][0], int(k) + 1)
         else:
-            windows.append((w0, w1))
+            windows.append((int(k), int(k) + 1))
     return windows
 
 

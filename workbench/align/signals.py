@@ -303,6 +303,17 @@ class SparseRows:
         flat = np.bincount(local, weights=self.vals[lo:hi], minlength=(stop - start) * HASH_DIM)
         return flat.reshape(stop - start, HASH_DIM).astype(np.float32)
 
+    def columns_block(self, start: int, stop: int, position: np.ndarray, width: int) -> np.ndarray:
+        """Rows ``start..stop`` as a dense block over ``width`` chosen columns only, column ``c``
+        at ``position[c]`` (-1: left out), so no full-width block is ever made."""
+        lo, hi = int(self.indptr[start]), int(self.indptr[stop])
+        pos = position[self.cols[lo:hi]]
+        keep = pos >= 0
+        rows_of = np.repeat(np.arange(stop - start), np.diff(self.indptr[start:stop + 1]))
+        flat = np.bincount(rows_of[keep] * width + pos[keep], weights=self.vals[lo:hi][keep],
+                           minlength=(stop - start) * width)
+        return flat.reshape(stop - start, width).astype(np.float32)
+
     def take(self, index: np.ndarray) -> np.ndarray:
         """The rows ``index`` (any order, repeats allowed) as a dense block."""
         index = np.asarray(index)
@@ -337,6 +348,20 @@ class SparseRows:
 
 def _dense_rows(rows: np.ndarray | SparseRows, start: int, stop: int) -> np.ndarray:
     return rows.dense(start, stop) if isinstance(rows, SparseRows) else rows[start:stop]
+
+
+def _block_product(src: np.ndarray | SparseRows, p0: int, p1: int, tgt: np.ndarray | SparseRows,
+                   t0: int, t1: int) -> np.ndarray:
+    """Dot products of source rows ``p0..p1`` with target rows ``t0..t1``; hashed rows are
+    sparse, so only the columns the source rows use are made dense."""
+    if not isinstance(src, SparseRows) or not isinstance(tgt, SparseRows):
+        return np.asarray(_dense_rows(src, p0, p1)) @ np.asarray(_dense_rows(tgt, t0, t1)).T
+    position = np.full(HASH_DIM, -1)
+    used = src.cols[int(src.indptr[p0]):int(src.indptr[p1])]
+    position[used] = 0
+    used = np.flatnonzero(position == 0)
+    position[used] = np.arange(len(used))
+    return src.columns_block(p0, p1, position, len(used)) @ tgt.columns_block(t0, t1, position, len(used)).T
 
 
 def _take_rows(rows: np.ndarray | SparseRows, index: np.ndarray) -> np.ndarray:
@@ -464,9 +489,7 @@ class PairFeatures:
             for p0 in range(0, n, _BLOCK):
                 p1 = min(p0 + _BLOCK, n)
                 t0, t1 = int(c0[p0:p1].min()), int(np.minimum(c0[p0:p1] + width, m).max())
-                src_rows = _dense_rows(sig.src.rows, p0, p1)
-                used = np.flatnonzero(src_rows.any(axis=0))  # hashed rows are sparse: skip empty columns
-                block = src_rows[:, used] @ _dense_rows(sig.tgt.rows, t0, t1)[:, used].T  # (block, targets)
+                block = _block_product(sig.src.rows, p0, p1, sig.tgt.rows, t0, t1)  # (block, targets)
                 local = np.clip(columns[p0:p1] - t0, 0, max(t1 - t0 - 1, 0))
                 dots = np.take_along_axis(block, local, axis=1) if t1 > t0 else np.zeros((p1 - p0, width))
                 table[p0:p1, 1:] = np.cumsum(np.where(inside[p0:p1], dots, 0.0), axis=1)
