@@ -1,7 +1,8 @@
 """Batch translation speed: ``workbench translate`` against a good raw CTranslate2 script, in one run.
 
     python benchmarks/batch_speed.py [--sentences 500] [--beam 4] [--batch-size 8] [--repeats 3]
-                                     [--term-sentences 48] [--only raw,cli,startup,ray,terms] [--workdir DIR]
+                                     [--term-sentences 48] [--shortlist-sentences 64]
+                                     [--only raw,cli,startup,ray,terms,shortlist] [--workdir DIR]
 
 The model is a randomly initialised Marian model of exactly the opus-mt-en-zh size (built as
 ``benchmarks/mt_speed.py`` builds it, no download). Its outputs never stop early, so every
@@ -20,6 +21,10 @@ runs in fresh processes (other work on a shared machine only ever slows a run do
              against ``cli`` on the same cores and input
     terms    the library path on ``--term-sentences`` sentences, with one required official term in
              each and without; the random model never produces the term, so every sentence is re-decoded
+    shortlist the library path on ``--shortlist-sentences`` sentences with the vocabulary shortlist
+             (``use_vmap``, the map built from the shipped corpus and dictionary) and without; the map's
+             size and the target tokens a batch may use are printed with it. Speed only: the random
+             model's outputs say nothing of quality (README: the eval to run with the real model)
 
 Printed: throughput ratios against the baselines measured in this run, each with its target.
 Sentences: the corpus's English plus the English of the shipped-beside white papers
@@ -44,7 +49,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import mt_speed  # noqa: E402  # the real-size model builder and the corpus sentences
 
 TERM = mt_speed.TERM
-TARGETS = {"cli/raw": 1.0, "ray/cli": 0.9, "terms/plain": 0.8}
+TARGETS = {"cli/raw": 1.0, "ray/cli": 0.9, "terms/plain": 0.8, "shortlist/off": 1.0}
 WHITE_PAPERS = ROOT.parent / "shared" / "align-data" / "scio-whitepapers" / "en"
 
 
@@ -138,7 +143,37 @@ def terms_worker(args) -> dict:
                                          for how in sorted({f.rsplit(":", 1)[1] for f in flags})}}
 
 
-WORKERS = {"raw": raw_worker, **dict.fromkeys(("terms", "plain", "glossary", "glossary-plain"), terms_worker)}
+def shortlist_worker(args) -> dict:
+    """The library path with the vocabulary shortlist (``shortlist``) or without (``shortlist-off``)."""
+    from workbench.translate import load_translator
+    from workbench.translate.shortlist import VMAP_FILE, VocabularyMap
+
+    texts = [json.loads(line)["text"] for line in Path(args.input).read_text(encoding="utf-8").splitlines()]
+    texts = texts[:args.term_count]
+    started = time.perf_counter()
+    translator = load_translator(args.model_dir, "ct2", models_dir=Path(args.models_dir), beam=args.beam,
+                                 batch_size=args.batch_size, batch_tokens=args.batch_tokens,
+                                 shortlist=args.worker == "shortlist")
+    loaded = time.perf_counter() - started
+    translator.translate(texts[:2])  # warm-up
+    started = time.perf_counter()
+    results = translator.translate(texts)
+    figures = {"seconds": time.perf_counter() - started, "load": loaded, "count": len(texts),
+               "texts": [r.text for r in results]}
+    if args.worker == "shortlist":
+        folder = translator.backend.model_folder
+        vmap = VocabularyMap.from_text((folder / VMAP_FILE).read_text(encoding="utf-8"))
+        sources = [translator.backend.source_tokens(t) for t in texts]
+        per_batch = [len(vmap.candidates(sources[k:k + args.batch_size]))
+                     for k in range(0, len(sources), args.batch_size)]
+        figures |= {"keys": vmap.size[0], "targets": vmap.size[1], "fixed": len(vmap.fixed),
+                    "vocabulary": len(translator.backend.codec.vocab), "per_batch": sum(per_batch) / len(per_batch),
+                    "bytes": (folder / VMAP_FILE).stat().st_size}
+    return figures
+
+
+WORKERS = {"raw": raw_worker, **dict.fromkeys(("terms", "plain", "glossary", "glossary-plain"), terms_worker),
+           **dict.fromkeys(("shortlist", "shortlist-off"), shortlist_worker)}
 
 
 # ---- the driver ----
@@ -157,11 +192,12 @@ def cli(args, model_dir: Path, input_path: Path, output: Path, *extra: str) -> f
     return seconds
 
 
-def worker(args, name: str, input_path: Path, model_dir: Path, ct2_dir: Path, output: Path) -> dict:
+def worker(args, name: str, input_path: Path, model_dir: Path, ct2_dir: Path, output: Path,
+           count: int | None = None) -> dict:
     command = [sys.executable, __file__, "--worker", name, "--input", str(input_path), "--model-dir", str(model_dir),
                "--ct2-dir", str(ct2_dir), "--models-dir", str(args.models_dir), "--output", str(output),
                "--beam", str(args.beam), "--batch-size", str(args.batch_size), "--batch-tokens", str(args.batch_tokens),
-               "--length-ratio", str(args.length_ratio), "--term-count", str(args.term_sentences)]
+               "--length-ratio", str(args.length_ratio), "--term-count", str(count or args.term_sentences)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"worker {name} failed:\n{done.stderr[-3000:]}")
@@ -201,11 +237,12 @@ def main() -> int:
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--sentences", type=int, default=500, help="distinct English sentences for the batch runs")
     parser.add_argument("--term-sentences", type=int, default=48, help="sentences for the terms run")
+    parser.add_argument("--shortlist-sentences", type=int, default=64, help="sentences for the shortlist run")
     parser.add_argument("--beam", type=int, default=4, help="beam size, the same on every path")
     parser.add_argument("--batch-size", type=int, default=8, help="sentences per batch at most, every path")
     parser.add_argument("--batch-tokens", type=int, default=400, help="padded source tokens per batch at most")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure; the fastest is kept")
-    parser.add_argument("--only", default="raw,cli,startup,ray,terms", help="which measurements to run")
+    parser.add_argument("--only", default="raw,cli,startup,ray,terms,shortlist", help="which measurements to run")
     parser.add_argument("--workdir", default=None, help="keep the built model here between runs")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     for hidden in ("--input", "--model-dir", "--ct2-dir", "--models-dir", "--output"):
@@ -304,6 +341,25 @@ def main() -> int:
                       f"({', '.join(f'{k} {v}' for k, v in forced['how'].items())}), sentences missing a term: "
                       f"{forced['missing']} of {forced['count']}", flush=True)
 
+        if "shortlist" in only:
+            short_runs: dict[str, list[dict]] = {"shortlist-off": [], "shortlist": []}
+            for kept in (args.models_dir / "ct2").glob("*-vmap-*"):  # so the first run builds the map
+                shutil.rmtree(kept)
+            for _ in range(args.repeats):
+                for name in short_runs:
+                    short_runs[name].append(worker(args, name, batch_input, model_dir, ct2_dir, out / "unused",
+                                                   args.shortlist_sentences))
+            on = min(short_runs["shortlist"], key=lambda r: r["seconds"])
+            off = min(short_runs["shortlist-off"], key=lambda r: r["seconds"])
+            figures["shortlist"], figures["shortlist off"] = on["seconds"], off["seconds"]
+            same = sum(a == b for a, b in zip(on["texts"], off["texts"]))
+            print(f"shortlist {on['count']} sentences: {on['seconds']:.1f} s with, {off['seconds']:.1f} s without; "
+                  f"map: {on['keys']} source tokens, {on['targets']} target tokens ({on['fixed']} always allowed) "
+                  f"of {on['vocabulary']}, {on['bytes'] / 1e6:.2f} MB; a batch may use {on['per_batch']:.0f} target "
+                  f"tokens on average; loading while building the map {short_runs['shortlist'][0]['load']:.1f} s, kept "
+                  f"{min(r['load'] for r in short_runs['shortlist'][1:] or short_runs['shortlist']):.1f} s, "
+                  f"without {off['load']:.1f} s; outputs the same on and off: {same} of {on['count']}", flush=True)
+
         print("---")
         if {"raw", "cli"} <= figures.keys():
             print(verdict("throughput workbench translate / raw sorted CT2 script", figures["raw"] / figures["cli"],
@@ -320,6 +376,9 @@ def main() -> int:
             if name in figures:
                 print(verdict(f"throughput CTranslate2 with terms / without ({name})",
                               figures[name + " plain"] / figures[name], TARGETS["terms/plain"]))
+        if "shortlist" in figures:
+            print(verdict("throughput shortlist on / off (speed only)", figures["shortlist off"] / figures["shortlist"],
+                          TARGETS["shortlist/off"]))
     return 0
 
 
