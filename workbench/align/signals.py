@@ -94,8 +94,9 @@ LEXICAL_WEIGHTS = DEFAULT_WEIGHTS.lexical()
 GAPPY_WEIGHTS = Weights(skip=0.05, length=0.5, length_spread=55.0, size_power=0.3,
                         lexical_skip=0.03, lexical_size_power=0.0)
 # The second, with the length ratio measured on what the first pass linked: the usual length
-# prior, and a null bead that scores a little more than nothing.
-GAPPY_REFINED_WEIGHTS = Weights(skip=0.004, size_power=0.0, lexical_skip=0.004, lexical_size_power=0.0)
+# prior; with the meaning signal, a null bead scores nothing and a link earns no bonus, so a
+# sentence joins a bead only on its evidence (without it, a null bead scores a little more).
+GAPPY_REFINED_WEIGHTS = Weights(skip=0.0, bead_bonus=0.0, size_power=0.0, lexical_skip=0.004, lexical_size_power=0.0)
 
 
 # --- sentence features ------------------------------------------------------------------------
