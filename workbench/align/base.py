@@ -37,6 +37,7 @@ from workbench.align.parallel import (
     align_with_gaps,
     align_with_margins,
     realign_windows,
+    step_scores,
     steps_to_beads,
     uncertain_windows,
 )
@@ -187,7 +188,9 @@ class ParallelAligner(Aligner):
             beads = realign_windows(first, windows, features)
         if not evidence:
             return beads
-        return [bead_evidence(b, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b in beads]
+        _scores, parts = step_scores([(b.src[0] if b.src else 0, len(b.src), b.tgt[0] if b.tgt else 0, len(b.tgt))
+                                      for b in beads], features)
+        return [bead_evidence(b, p, features, src, tgt, src_lang, tgt_lang, mt, dictionary) for b, p in zip(beads, parts)]
 
     def _with_meaning(self, lexical: PairFeatures, src: Sequence[str], tgt: Sequence[str],
                       src_ids: Sequence[int], tgt_ids: Sequence[int]) -> PairFeatures:
@@ -226,13 +229,14 @@ class ParallelAligner(Aligner):
                                             self.full_encode, self.encode_budget))
 
 
-def bead_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: Sequence[str], src_lang: str,
-                  tgt_lang: str, mt: Sequence[str] | None, dictionary: BilingualDictionary | None) -> Bead:
-    """``bead`` with what matched: terms, numbers, shared MT n-grams, length ratio, sub-scores."""
+def bead_evidence(bead: Bead, signals: dict[str, float], features: PairFeatures, src: Sequence[str],
+                  tgt: Sequence[str], src_lang: str, tgt_lang: str, mt: Sequence[str] | None,
+                  dictionary: BilingualDictionary | None) -> Bead:
+    """``bead`` with what matched: terms, numbers, shared MT n-grams, length ratio, and its
+    ``signals``' own scores (from :func:`~workbench.align.parallel.step_scores`)."""
     if not bead.src or not bead.tgt:
         return bead
     src_text, tgt_text = join_sentences(src, bead.src, src_lang), join_sentences(tgt, bead.tgt, tgt_lang)
-    _, parts = features.span_scores(bead.src[0], len(bead.src), np.array([bead.tgt[0]]), len(bead.tgt))
     en_text, zh_text = (src_text, tgt_text) if src_lang == "en" else (tgt_text, src_text)
     terms = tuple(dictionary.match(en_text, normalise_zh(zh_text))) if dictionary and src_lang != tgt_lang else ()
     numbers = tuple(sorted(matching_values(_numbers(src_text, src_lang), _numbers(tgt_text, tgt_lang))))
@@ -240,7 +244,7 @@ def bead_evidence(bead: Bead, features: PairFeatures, src: Sequence[str], tgt: S
     src_len = float(features.src_len[list(bead.src)].sum())
     tgt_len = float(features.tgt_len[list(bead.tgt)].sum())
     ratio = tgt_len / (src_len * features.ratio) if src_len else 0.0
-    evidence = Evidence(terms, numbers, ngrams, ratio, {k: float(v[0]) for k, v in parts.items()})
+    evidence = Evidence(terms, numbers, ngrams, ratio, signals)
     return Bead(bead.src, bead.tgt, bead.score, evidence)
 
 

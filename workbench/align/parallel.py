@@ -254,7 +254,16 @@ def _backtrack(came: np.ndarray, lo: np.ndarray, n: int, m: int) -> list[Step]:
 
 def steps_to_beads(steps: Sequence[Step], features: PairFeatures) -> list[Bead]:
     """Beads of a path, each with its combined score (null beads score 0), scored per bead type at once."""
+    scores, _parts = step_scores(steps, features)
+    return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), float(score))
+            for (i0, a, j0, b), score in zip(steps, scores)]
+
+
+def step_scores(steps: Sequence[Step], features: PairFeatures) -> tuple[np.ndarray, list[dict[str, float]]]:
+    """Each step's combined score and its signals' own scores (empty for null beads), one
+    vectorised call per bead type rather than one per bead."""
     scores = np.zeros(len(steps))
+    parts: list[dict[str, float]] = [{} for _ in steps]
     by_type: dict[tuple[int, int], list[int]] = {}
     for k, (_i0, a, _j0, b) in enumerate(steps):
         if a and b:
@@ -262,9 +271,11 @@ def steps_to_beads(steps: Sequence[Step], features: PairFeatures) -> list[Bead]:
     for (a, b), ks in by_type.items():
         i0 = np.array([steps[k][0] for k in ks])
         j0 = np.array([steps[k][2] for k in ks])
-        scores[ks], _ = features.span_scores(i0, a, j0, b)
-    return [Bead(tuple(range(i0, i0 + a)), tuple(range(j0, j0 + b)), float(score))
-            for (i0, a, j0, b), score in zip(steps, scores)]
+        scores[ks], signals = features.span_scores(i0, a, j0, b)
+        for name, values in signals.items():
+            for k, value in zip(ks, values.tolist()):
+                parts[k][name] = value
+    return scores, parts
 
 
 def uncertain_windows(beads: Sequence[Bead], margins: np.ndarray, budget: int) -> list[tuple[int, int]]:
