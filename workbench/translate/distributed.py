@@ -157,9 +157,9 @@ def translate_on_ray(segments: Sequence[Segment], output: Path, make_translate: 
     sizes = {k: len(chunk) for k, chunk in pending}
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
         ShardTranslator, batch_size=1, concurrency=actors, num_cpus=cpus_per_actor,
-        fn_constructor_kwargs={"make_translate": make_translate},
-        # A killed actor is restarted and its shard retried.
-        max_restarts=-1, max_task_retries=-1)
+        # A killed actor is restarted and its shard retried: Ray Data's actor pool defaults to
+        # max_restarts=-1 and max_task_retries=-1 (passing them is deprecated since Ray 2.60).
+        fn_constructor_kwargs={"make_translate": make_translate})
     with open(failures, "a", encoding="utf-8") as failed:
         for row in dataset.iter_rows():
             shard = int(row["shard"])
