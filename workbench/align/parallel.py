@@ -182,31 +182,34 @@ def _backward(features: PairFeatures, gains: list[np.ndarray], lo: np.ndarray, h
     n, _m = features.sizes
     skip = features.weights.skip
     widths = hi - lo + 1
-    after = np.full((n + 1, 3 * width), -np.inf)  # padded like the forward rows
+    after = np.full((n + 1, width), -np.inf)
     steps_along = np.arange(width) * skip
+    # A row's suffix scores less the cost of a bead ending there, once per row; a scratch row
+    # padded with -inf takes each bead type's gains so a shifted read is one slice.
+    arrive = np.full((n + 1, width), -np.inf)
+    scratch = np.full(3 * width, -np.inf)
     for i in range(n, -1, -1):
         size = int(widths[i])
         leaving = np.full(size, -np.inf)
         if i == n:
             leaving[size - 1] = 0.0
         for t, (a, b) in enumerate(BEAD_TYPES):
-            if i + a > n:
-                continue
-            shift = int(lo[i] + b - lo[i + a])  # cell k of row i reaches cell k + shift of row i + a
-            if shift >= int(widths[i + a]) or shift <= -size:
-                continue
             nxt = i + a
-            cost = features.boundary_cost(nxt, np.arange(lo[nxt], hi[nxt] + 1))
-            row = after[nxt, width:width + int(widths[nxt])] + gains[t][nxt, :int(widths[nxt])] - cost
-            padded = np.full(3 * width, -np.inf)
-            padded[width:width + len(row)] = row
-            candidate = padded[width + shift:width + shift + size]
-            np.maximum(leaving, candidate, out=leaving)
+            if nxt > n:
+                continue
+            shift = int(lo[i] + b - lo[nxt])  # cell k of row i reaches cell k + shift of row i + a
+            reach = int(widths[nxt])
+            if shift >= reach or shift <= -size:
+                continue
+            scratch[width:2 * width] = -np.inf
+            np.add(arrive[nxt, :reach], gains[t][nxt, :reach], out=scratch[width:width + reach])
+            np.maximum(leaving, scratch[width + shift:width + shift + size], out=leaving)
         # A 0-1 bead moves right along the row: after[k] = max_{k' >= k} leaving[k'] + (k' - k) * skip.
         lifted = leaving + steps_along[:size]
         running = np.maximum.accumulate(lifted[::-1])[::-1]
-        after[i, width:width + size] = running - steps_along[:size]
-    return after[:, width:2 * width]
+        after[i, :size] = running - steps_along[:size]
+        arrive[i, :size] = after[i, :size] - features.boundary_cost(i, np.arange(lo[i], hi[i] + 1))
+    return after
 
 
 def _band_gains(features: PairFeatures, lo: np.ndarray, hi: np.ndarray, width: int) -> list[np.ndarray]:

@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -370,18 +371,21 @@ def _take_rows(rows: np.ndarray | SparseRows, index: np.ndarray) -> np.ndarray:
 
 
 def _hash_rows(counters: Sequence[Counter[str]], weights: dict[str, float] | None = None) -> SparseRows:
-    """Hashed rows of feature counts (times ``weights``), colliding features summed."""
-    keys: list[int] = []
-    values: list[float] = []
-    for r, counter in enumerate(counters):
-        base = r * HASH_DIM
-        for feature, count in counter.items():
-            keys.append(base + _column(feature))
-            values.append(count * (weights.get(feature, 1.0) if weights else 1.0))
-    unique, inverse = np.unique(np.array(keys, dtype=np.int64), return_inverse=True)
-    summed = np.bincount(inverse, weights=np.array(values, dtype=np.float32).astype(np.float32), minlength=len(unique))
-    rows_of = unique // HASH_DIM
-    indptr = np.searchsorted(rows_of, np.arange(len(counters) + 1)).astype(np.int64)
+    """Hashed rows of feature counts (times ``weights``), colliding features summed.
+
+    Each distinct feature is hashed (and weighted) once; the per-entry work is array work.
+    """
+    features = list(chain.from_iterable(counters))
+    counts = np.fromiter(chain.from_iterable(c.values() for c in counters), dtype=np.float64, count=len(features))
+    distinct = {f: k for k, f in enumerate(dict.fromkeys(features))}
+    ids = np.fromiter(map(distinct.__getitem__, features), dtype=np.int64, count=len(features))
+    columns = np.fromiter(map(_column, distinct), dtype=np.int64, count=len(distinct))
+    if weights:
+        counts = counts * np.fromiter((weights.get(f, 1.0) for f in distinct), dtype=np.float64, count=len(distinct))[ids]
+    rows_of = np.repeat(np.arange(len(counters), dtype=np.int64), [len(c) for c in counters])
+    unique, inverse = np.unique(rows_of * HASH_DIM + columns[ids], return_inverse=True)
+    summed = np.bincount(inverse, weights=counts.astype(np.float32).astype(np.float64), minlength=len(unique))
+    indptr = np.searchsorted(unique // HASH_DIM, np.arange(len(counters) + 1)).astype(np.int64)
     return SparseRows(indptr, (unique % HASH_DIM).astype(np.int32), summed.astype(np.float32))
 
 
