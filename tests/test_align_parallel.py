@@ -216,6 +216,20 @@ def test_cli_prints_beads_in_both_directions(tmp_path, capsys):
     assert capsys.readouterr().out.split() == [f"[{i}]:[{i}]" for i in range(len(tgt))]
 
 
+def test_the_beads_format_skips_evidence_and_keeps_the_same_beads(tmp_path):
+    from workbench import pipeline
+    from workbench.align.beads import Evidence
+    from workbench.settings import Settings
+
+    src, tgt, mt, expected = _document([(1, 1), (1, 2), (2, 1)])
+    en, zh, mt_file = _write(tmp_path / "a.en", src), _write(tmp_path / "a.zh", tgt), _write(tmp_path / "a.mt", mt)
+    runs = [pipeline.align_files(Settings.resolve(), en, zh, presplit=True, mt_file=mt_file, evidence=evidence)
+            for evidence in (True, False)]
+    with_evidence, bare = (run.beads for run in runs)
+    assert [format_bead(b) for b in bare] == [format_bead(b) for b in with_evidence] == expected
+    assert all(b.evidence == Evidence() for b in bare) and with_evidence[0].evidence.ngrams
+
+
 def test_cli_jsonl_carries_texts_evidence_and_signature(tmp_path, capsys):
     src, tgt, mt, _ = _document([(1, 1), (1, 2)])
     en, zh, mt_file = _write(tmp_path / "a.en", src), _write(tmp_path / "a.zh", tgt), _write(tmp_path / "a.mt", mt)

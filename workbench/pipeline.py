@@ -867,8 +867,11 @@ class AlignmentRun:
 
 def align_files(settings: Settings, src: str, tgt: str | None = None, *, mode: str = "auto", src_lang: str = "en",
                 tgt_lang: str = "zh", presplit: bool = False, mt_file: str | None = None, use_mt: bool = True,
-                gaps: bool = False, reference: str = "auto") -> AlignmentRun:
+                gaps: bool = False, reference: str = "auto", evidence: bool = True) -> AlignmentRun:
     """Align a document with its translation (``tgt`` given), or an article with the official corpus.
+
+    ``evidence`` off, parallel beads carry ids and scores only (what the beads format prints):
+    building every bead's evidence costs seconds on a book-length pair.
 
     Modes: ``parallel`` (in order: against ``tgt``, or against corpus document ``reference``),
     ``news`` (each sentence and quote against the corpus) and ``auto`` (parallel when ``tgt``
@@ -896,7 +899,8 @@ def align_files(settings: Settings, src: str, tgt: str | None = None, *, mode: s
         notes += [notice] if notice else []
     if tgt is not None:
         tgt_sentences = sentences(tgt, tgt_lang)
-        beads = align_parallel(src_sentences, tgt_sentences, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, gaps=gaps)
+        beads = align_parallel(src_sentences, tgt_sentences, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, gaps=gaps,
+                               evidence=evidence)
         signature = str(parallel_signature(mt_source=mt_source, gaps=gaps))
         records = [{**bead.to_dict(), "src_text": join_sentences(src_sentences, bead.src, src_lang),
                     "tgt_text": join_sentences(tgt_sentences, bead.tgt, tgt_lang), "signature": signature}

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError("news links are not beads; use --format jsonl")
     result = pipeline.align_files(settings, args.src, args.tgt, mode=mode, src_lang=args.src_lang,
                                   tgt_lang=args.tgt_lang, presplit=args.presplit, mt_file=args.mt,
-                                  use_mt=not args.no_mt, gaps=args.gaps, reference=args.reference)
+                                  use_mt=not args.no_mt, gaps=args.gaps, reference=args.reference,
+                                  evidence=args.format == "jsonl")
     for note in result.notes:
         print(f"workbench: note: {note}", file=sys.stderr)
     if result.beads is not None and args.format != "jsonl":
