@@ -72,11 +72,9 @@ class TranslationMemory:
     def __init__(self, entries: Iterable[MemoryEntry]):
         # Later entries win: a re-approved sentence replaces its older translation.
         self._by_source: dict[str, MemoryEntry] = {}
+        self._keys: list[str] = []
         for entry in entries:
-            key = _normalise(entry.en)
-            if key and entry.zh.strip():
-                self._by_source[key] = entry
-        self._keys = list(self._by_source)
+            self.add(entry)
 
     @classmethod
     def from_records(cls, records: Iterable[ExportRecord]) -> TranslationMemory:

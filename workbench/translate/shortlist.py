@@ -146,16 +146,15 @@ def _digits_or_marks(token: str) -> bool:
     return bool(text) and all(ch.isdigit() or unicodedata.category(ch)[0] in "PS" for ch in text)
 
 
-def corpus_pairs(corpus_dir: Path = SHIPPED_CORPUS) -> list[tuple[str, str]]:
-    """Aligned ``(english, chinese)`` sentence pairs of the corpus's bilingual documents.
+def corpus_pairs(corpus) -> list[tuple[str, str]]:
+    """Aligned ``(english, chinese)`` sentence pairs of the bilingual documents of ``corpus``
+    (a :class:`~workbench.corpus.OfficialCorpus`).
 
     Each document pair is aligned in parallel mode on the lexical signals (no MT, no encoder:
     quick and deterministic); beads with both sides are kept, as one text a side.
     """
     from workbench.align import align_parallel, join_sentences
-    from workbench.corpus import OfficialCorpus
 
-    corpus = OfficialCorpus.load(corpus_dir)
     pairs = []
     for doc in corpus.documents("en"):
         if not corpus.has_pair(doc.id):
@@ -196,9 +195,10 @@ def shortlist_model(converted: Path, codec: SentencePieceTokenizer, *, cache_dir
     if not vmap.is_file():
         from workbench.corpus import OfficialCorpus
 
-        chinese = [s.text for doc in OfficialCorpus.load(corpus_dir).documents("zh") for s in doc.sentences]
+        corpus = OfficialCorpus.load(corpus_dir)
+        chinese = [s.text for doc in corpus.documents("zh") for s in doc.sentences]
         official = [term.zh_required for term in load_glossary(glossary) if term.is_official]
-        built = build_vmap(codec, corpus_pairs(corpus_dir), chinese=chinese, terms=official,
+        built = build_vmap(codec, corpus_pairs(corpus), chinese=chinese, terms=official,
                            dictionary=load_dictionary(glossary, cache_dir=cache_dir))
         try:
             with atomic_path(folder) as partial:
