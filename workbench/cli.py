@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _use(settings: Settings) -> Settings:
+    """``settings`` applied process-wide (:func:`workbench.pipeline.use_settings`) before a command runs."""
+    from workbench.pipeline import use_settings
+
+    return use_settings(settings)
+
+
 def dispatch(argv: Sequence[str] | None = None) -> int:
     """Run the CLI on ``argv``; returns the exit status (no ``sys.exit`` here, so tests can call it)."""
     parser = build_parser()
@@ -63,7 +70,7 @@ def dispatch(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        result = args.func(args, Settings.from_argparse(args))
+        result = args.func(args, _use(Settings.from_argparse(args)))
     except WorkbenchError as err:
         print(f"workbench: error: {err}", file=sys.stderr)
         return 2

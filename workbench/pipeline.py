@@ -662,6 +662,15 @@ class Resources:
         return cached[1]
 
 
+def use_settings(settings: Settings) -> Settings:
+    """Apply the process-wide choices of ``settings`` (the shared sentence encoders keep their
+    vectors in its cache folder); the entry points call this once. Returns ``settings``."""
+    from workbench.embeddings import keep_vectors_in
+
+    keep_vectors_in(settings.cache_dir)
+    return settings
+
+
 def open_store(settings: Settings, *, read_only: bool = False) -> Store:
     """The review store of ``settings.db`` (created and migrated unless ``read_only``)."""
     return Store(settings.db, read_only=read_only)
@@ -683,6 +692,7 @@ def open_resources(settings: Settings, *, mt: bool = True) -> Resources:
     """Everything the review UI needs; without ``mt`` (or when the model cannot be had) no translator."""
     from workbench.corpus_search import SearchIndex
 
+    use_settings(settings)
     store = open_store(settings)
     corpus = open_corpus(settings)
     if mt:

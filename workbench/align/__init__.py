@@ -65,14 +65,15 @@ def _parallel_aligner(mt_source: str, use_dictionary: bool, gaps: bool, meaning:
 
 
 def news_embedder() -> Embedder | None:
-    """The cross-lingual encoder news linking and look-up use (``use-m``), vectors kept on disk; None
-    when it cannot be loaded (linking then goes on from the lexical evidence alone)."""
-    from workbench.embeddings import DEFAULT_EMBEDDER, try_embedder
-    from workbench.settings import Settings
+    """The cross-lingual encoder news linking and look-up use (``use-m``), its vectors kept on disk
+    where the entry point chose (:func:`~workbench.embeddings.keep_vectors_in`); None when it
+    cannot be loaded (linking then goes on from the lexical evidence alone)."""
+    from workbench.embeddings import DEFAULT_EMBEDDER, try_embedder, vector_dir
 
     embedder = try_embedder(DEFAULT_EMBEDDER)
-    if embedder is not None and getattr(embedder, "_disk", None) is None:
-        embedder.keep_on_disk(Settings().cache_dir)
+    folder = vector_dir()
+    if embedder is not None and folder is not None and getattr(embedder, "_disk", None) is None:
+        embedder.keep_on_disk(folder)
     return embedder
 
 
