@@ -44,11 +44,10 @@ from workbench.embeddings import (  # noqa: E402
     Embedder,
     EmbedderUnavailable,
     UseMultilingual,
-    keep_vectors_in,
     load_embedder,
     load_sentence_embedder,
 )
-from workbench.settings import Settings  # noqa: E402
+from workbench.settings import Settings, use_cache_dir  # noqa: E402
 
 TARGETS = {"MAC-Dev": 0.92, "Bible": 0.98, "no counterpart": 0.90}
 BERTALIGN = {"MAC-Dev": (0.911, 0.998), "Bible": (0.979, 1.0)}
@@ -280,7 +279,7 @@ def main() -> int:
     start = time.perf_counter()
     load_dictionary()
     load_sentence_embedder()
-    keep_vectors_in(Settings.resolve().cache_dir)  # as the workbench's entry points do
+    use_cache_dir(Settings.resolve().cache_dir)  # as the workbench's entry points do
     encoder = news_embedder()  # vectors kept on disk by text hash
     if encoder is None:
         print("skipped: the use-m encoder cannot be loaded here")

@@ -38,10 +38,10 @@ NO_COUNTERPART = {
 }
 
 
-@pytest.mark.parametrize("meaning", [True, False], ids=["with-encoder", "without-encoder"])
-def test_mac_dev_strict_f1_pinned(meaning):
-    signature = str(parallel_signature(mt_source="file", meaning=meaning))
-    pairs = [(align_parallel(zh, en, src_lang="zh", tgt_lang="en", mt=mt, meaning=meaning), gold)
+@pytest.mark.parametrize("embedder", ["use-m", None], ids=["with-encoder", "without-encoder"])
+def test_mac_dev_strict_f1_pinned(embedder):
+    signature = str(parallel_signature(mt_source="file", embedder=embedder))
+    pairs = [(align_parallel(zh, en, src_lang="zh", tgt_lang="en", mt=mt, embedder=embedder), gold)
              for _name, zh, en, mt, gold in _mac_documents()]
     scores = score_documents(pairs)
     measured = f"strict F1 {scores['strict_f1']:.4f}, lax F1 {scores['lax_f1']:.4f}"

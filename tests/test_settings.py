@@ -132,3 +132,25 @@ def test_the_limits_of_one_article_are_settings(tmp_path):
     assert (defaults.max_segments, defaults.max_segment_chars) == (MAX_SEGMENTS, MAX_SEGMENT_CHARS)
     raised = Settings.resolve({"max_segments": "40000"}, environ={"WORKBENCH_MAX_SEGMENT_CHARS": "500"}, cwd=tmp_path)
     assert (raised.max_segments, raised.max_segment_chars) == (40000, 500)
+
+
+def test_a_command_keeps_its_derived_data_in_its_settings_cache_folder(tmp_path):
+    """``--models-dir`` (here through its environment variable) decides where a command keeps the
+    sentence vectors and the dictionary it builds; a library caller that chose nothing keeps
+    vectors in memory only (nothing below the entry point guesses the folder). Each runs in a
+    process of its own, as a user's would."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WORKBENCH_MODELS_DIR": str(tmp_path / "models")}
+    command = [sys.executable, "-c", "from workbench.cli import main; main()", "lookup",
+               "the export of controlled items", "--top", "1", "--no-mt"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    cache = tmp_path / "models" / "cache"
+    assert (cache / "vectors-use-m.sqlite").is_file()
+    assert len(list(cache.glob("dictionary-*.pickle"))) == 1
+    library = "from workbench.align import news_embedder; print(news_embedder()._disk)"
+    done = subprocess.run([sys.executable, "-c", library], env=env, capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip() == "None", done.stderr

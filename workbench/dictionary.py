@@ -341,10 +341,10 @@ def load_dictionary(glossary_path: str | Path | None = None, *, cache_dir: Path 
     """The dictionary for ``glossary_path`` (default: the shipped ``corpora/glossary.tsv``).
 
     Built once per state of the glossary file (path, size, modification time), so an edited
-    glossary is picked up by every caller; ``cache_dir`` (default: ``models/cache``) keeps the
-    built dictionary pickled between runs.
+    glossary is picked up by every caller; ``cache_dir`` (default: the cache folder the entry
+    point chose, else ``models/cache``) keeps the built dictionary pickled between runs.
     """
-    from workbench.settings import SHIPPED_GLOSSARY, Settings
+    from workbench.settings import SHIPPED_GLOSSARY, Settings, cache_dir_in_use
 
     path = Path(glossary_path) if glossary_path else SHIPPED_GLOSSARY
     try:
@@ -352,7 +352,8 @@ def load_dictionary(glossary_path: str | Path | None = None, *, cache_dir: Path 
         state = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     except OSError:
         state = (str(path), -1, -1)
-    return _load_dictionary(state, Path(cache_dir) if cache_dir is not None else Settings().cache_dir)
+    folder = cache_dir if cache_dir is not None else cache_dir_in_use() or Settings().cache_dir
+    return _load_dictionary(state, Path(folder))
 
 
 def forget_loaded_dictionaries() -> None:

@@ -31,13 +31,13 @@ from pathlib import Path
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.settings import DEFAULT_EMBEDDER
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Embedder", "EMBEDDERS", "DEFAULT_EMBEDDER", "VectorCache", "load_embedder", "text_hash",
            "load_sentence_embedder", "SentenceEmbedder", "EmbedderUnavailable"]
 
-DEFAULT_EMBEDDER = "use-m"
 DIMENSION = 256  # WordLlama's vectors
 _BATCH = 64
 
@@ -290,26 +290,6 @@ def load_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     except Exception as exc:  # a broken install
         raise EmbedderUnavailable(f"the sentence encoder {name!r} cannot be loaded ({exc}); reinstall its "
                                   "package or choose another with --embedder") from exc
-
-
-# Where the shared encoders keep their vectors on disk: chosen once by the entry point from its
-# settings (keep_vectors_in); None keeps them in memory only (a library caller, a test).
-_vector_dir: Path | None = None
-
-
-def keep_vectors_in(cache_dir: str | Path | None) -> None:
-    """Make ``cache_dir`` the folder the shared encoders keep their vectors in (None: memory only).
-
-    Called by the entry points with their settings' cache folder, so nothing below them
-    reads the environment to find it.
-    """
-    global _vector_dir
-    _vector_dir = Path(cache_dir) if cache_dir is not None else None
-
-
-def vector_dir() -> Path | None:
-    """The folder chosen by :func:`keep_vectors_in`, or None."""
-    return _vector_dir
 
 
 def try_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:

@@ -37,7 +37,7 @@ from workbench.ingest import (
 )
 from workbench.jsonl import iter_records
 from workbench.segment import DEFAULT_SEGMENTER, segment_text
-from workbench.settings import Settings
+from workbench.settings import DEFAULT_EMBEDDER, Settings
 from workbench.store import REJECT_CATEGORIES as REJECT_CATEGORIES  # the screen's choices for a rejection
 from workbench.store import (
     Comment,
@@ -274,7 +274,6 @@ def run_signature(*, translator=None, corpus: OfficialCorpus | None = None, term
 def _news_embedder_name() -> str | None:
     """The sentence encoder news linking used, when its meaning signal counts."""
     from workbench.align import news
-    from workbench.embeddings import DEFAULT_EMBEDDER
 
     return DEFAULT_EMBEDDER if news.DEFAULT_NEWS_WEIGHTS.meaning else None
 
@@ -663,11 +662,12 @@ class Resources:
 
 
 def use_settings(settings: Settings) -> Settings:
-    """Apply the process-wide choices of ``settings`` (the shared sentence encoders keep their
-    vectors in its cache folder); the entry points call this once. Returns ``settings``."""
-    from workbench.embeddings import keep_vectors_in
+    """Apply the process-wide choices of ``settings``: its cache folder keeps the sentence
+    vectors and the dictionary between runs (:func:`~workbench.settings.use_cache_dir`). The
+    entry points call this once. Returns ``settings``."""
+    from workbench.settings import use_cache_dir
 
-    keep_vectors_in(settings.cache_dir)
+    use_cache_dir(settings.cache_dir)
     return settings
 
 
@@ -877,7 +877,8 @@ class AlignmentRun:
 
 def align_files(settings: Settings, src: str, tgt: str | None = None, *, mode: str = "auto", src_lang: str = "en",
                 tgt_lang: str = "zh", presplit: bool = False, mt_file: str | None = None, use_mt: bool = True,
-                gaps: bool = False, reference: str = "auto", evidence: bool = True) -> AlignmentRun:
+                gaps: bool = False, reference: str = "auto", evidence: bool = True,
+                embedder: str | None = DEFAULT_EMBEDDER) -> AlignmentRun:
     """Align a document with its translation (``tgt`` given), or an article with the official corpus.
 
     ``evidence`` off, parallel beads carry ids and scores only (what the beads format prints):
@@ -886,6 +887,8 @@ def align_files(settings: Settings, src: str, tgt: str | None = None, *, mode: s
     Modes: ``parallel`` (in order: against ``tgt``, or against corpus document ``reference``),
     ``news`` (each sentence and quote against the corpus) and ``auto`` (parallel when ``tgt``
     is given; for an article, news unless it reads as a translation of one document).
+    ``embedder`` is the cross-lingual encoder of parallel mode with ``tgt`` (a registry name or
+    ``st:MODEL``; None: lexical signals only); news linking always uses the default one.
     """
     from workbench.align import align_article, align_parallel, join_sentences, parallel_signature
     from workbench.align.mt import read_lines, read_mt_file
@@ -894,6 +897,9 @@ def align_files(settings: Settings, src: str, tgt: str | None = None, *, mode: s
         raise InputError("--mt and --no-mt contradict each other; give one of them")
     if tgt is not None and mode == "news":
         raise InputError("news mode links an article against the corpus; drop TGT or use --mode parallel")
+    if tgt is None and embedder != DEFAULT_EMBEDDER:
+        raise InputError(f"--embedder chooses the encoder of parallel mode with SRC and TGT; an article is "
+                         f"linked with {DEFAULT_EMBEDDER}, so drop --embedder or give TGT")
 
     def sentences(path: str, lang: str) -> list[str]:
         return read_lines(path) if presplit else [s.text for s in read_article_file(path, lang=lang)[0]]
@@ -910,8 +916,8 @@ def align_files(settings: Settings, src: str, tgt: str | None = None, *, mode: s
     if tgt is not None:
         tgt_sentences = sentences(tgt, tgt_lang)
         beads = align_parallel(src_sentences, tgt_sentences, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, gaps=gaps,
-                               evidence=evidence)
-        signature = str(parallel_signature(mt_source=mt_source, gaps=gaps))
+                               evidence=evidence, embedder=embedder)
+        signature = str(parallel_signature(mt_source=mt_source, gaps=gaps, embedder=embedder))
         records = [{**bead.to_dict(), "src_text": join_sentences(src_sentences, bead.src, src_lang),
                     "tgt_text": join_sentences(tgt_sentences, bead.tgt, tgt_lang), "signature": signature}
                    for bead in beads]

@@ -27,6 +27,7 @@ from workbench.errors import InputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-en-zh"
+DEFAULT_EMBEDDER = "use-m"  # the cross-lingual sentence encoder (workbench.embeddings), bundled
 CONFIG_ENV = "WORKBENCH_CONFIG"
 CONFIG_FILE = "workbench.toml"
 # Written by `workbench finetune` inside the models folder; holds the promoted model's folder.
@@ -168,6 +169,24 @@ class Settings:
                 value = ",".join(pair.partition(":")[0] + ":***" for pair in str(value).split(","))
             rows.append((option.name, "" if value is None else str(value), origin.get(option.name, "default")))
         return rows
+
+
+# The cache folder of this process's settings, chosen once by the entry point (use_cache_dir):
+# derived data kept between runs (sentence vectors, the dictionary pickle) goes there.
+_cache_dir_in_use: Path | None = None
+
+
+def use_cache_dir(folder: str | Path | None) -> None:
+    """Make ``folder`` the cache folder of this process (None: no choice made). The entry points
+    call this with their settings' :attr:`Settings.cache_dir`, so the stages below them never
+    guess it."""
+    global _cache_dir_in_use
+    _cache_dir_in_use = Path(folder) if folder is not None else None
+
+
+def cache_dir_in_use() -> Path | None:
+    """The cache folder chosen by :func:`use_cache_dir`, or None when no entry point chose one."""
+    return _cache_dir_in_use
 
 
 def config_file(environ: Mapping[str, str], cwd: Path) -> Path | None:

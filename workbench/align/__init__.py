@@ -28,6 +28,7 @@ from workbench.align.beads import (
 from workbench.align.news import NewsAligner
 from workbench.corpus import OfficialCorpus
 from workbench.dictionary import BilingualDictionary, load_dictionary
+from workbench.embeddings import DEFAULT_EMBEDDER
 
 if TYPE_CHECKING:
     from workbench.align.news import NewsIndex, NewsWeights
@@ -38,40 +39,48 @@ __all__ = ["Aligner", "ParallelAligner", "NewsAligner", "align_article", "align_
 
 def align_parallel(src: Sequence[str], tgt: Sequence[str], *, src_lang: str = "en", tgt_lang: str = "zh",
                    mt: Sequence[str] | None = None, use_dictionary: bool = True, gaps: bool = False,
-                   evidence: bool = True, meaning: bool = True) -> list[Bead]:
+                   evidence: bool = True, embedder: str | None = DEFAULT_EMBEDDER) -> list[Bead]:
     """Align two documents sentence by sentence, order preserved (:class:`ParallelAligner`).
 
     ``mt`` holds line-parallel translations of ``src`` into ``tgt_lang`` (optional). With
     ``gaps``, many sentences are expected to have no counterpart (an article against a
     statement it quotes in part), and a second pass re-measures the length ratio on what the
-    first linked. ``meaning`` adds the cross-lingual encoder's signal (when it loads). Returns
+    first linked. ``embedder`` names the cross-lingual encoder of the meaning signal (a
+    registry name or ``st:MODEL``; the default goes on without it when it cannot load, a
+    named one that cannot is an error; None: lexical signals only). Returns
     beads covering every sentence of both sides once, in order, each with its evidence (ids
     and scores only with ``evidence=False``).
     """
-    aligner = _parallel_aligner("none" if mt is None else "file", use_dictionary, gaps, meaning)
+    aligner = _parallel_aligner("none" if mt is None else "file", use_dictionary, gaps, embedder)
     return aligner.align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, mt=mt, evidence=evidence)
 
 
 def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: bool = False,
-                       meaning: bool = True) -> AlignmentSignature:
+                       embedder: str | None = DEFAULT_EMBEDDER) -> AlignmentSignature:
     """The signature of an :func:`align_parallel` run (``mt_source``: ``file``, ``engine:…`` or ``none``)."""
-    return _parallel_aligner(mt_source, use_dictionary, gaps, meaning).signature()
+    return _parallel_aligner(mt_source, use_dictionary, gaps, embedder).signature()
 
 
-def _parallel_aligner(mt_source: str, use_dictionary: bool, gaps: bool, meaning: bool) -> ParallelAligner:
-    """The parallel aligner with the shared cross-lingual encoder (vectors kept on disk) when ``meaning``."""
+def _parallel_aligner(mt_source: str, use_dictionary: bool, gaps: bool, embedder: str | None) -> ParallelAligner:
+    """The parallel aligner with the shared cross-lingual encoder ``embedder`` (None: without one)."""
     return ParallelAligner(mt_source=mt_source, use_dictionary=use_dictionary, gaps=gaps,
-                           embedder=news_embedder() if meaning else None)
+                           embedder=None if embedder is None else news_embedder(embedder))
 
 
-def news_embedder() -> Embedder | None:
-    """The cross-lingual encoder news linking and look-up use (``use-m``), its vectors kept on disk
-    where the entry point chose (:func:`~workbench.embeddings.keep_vectors_in`); None when it
-    cannot be loaded (linking then goes on from the lexical evidence alone)."""
-    from workbench.embeddings import DEFAULT_EMBEDDER, try_embedder, vector_dir
+def news_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:
+    """The shared cross-lingual encoder ``name`` (the default, ``use-m``, is the one news linking
+    and look-up use), its vectors kept on disk in the cache folder the entry point chose
+    (:func:`~workbench.settings.use_cache_dir`; in memory only when none was chosen).
 
-    embedder = try_embedder(DEFAULT_EMBEDDER)
-    folder = vector_dir()
+    The default is None when it cannot be loaded (alignment then goes on from the lexical
+    evidence alone); any other encoder that cannot be loaded raises
+    :class:`~workbench.embeddings.EmbedderUnavailable`, since it was asked for by name.
+    """
+    from workbench.embeddings import load_embedder, try_embedder
+    from workbench.settings import cache_dir_in_use
+
+    embedder = try_embedder(name) if name == DEFAULT_EMBEDDER else load_embedder(name)
+    folder = cache_dir_in_use()
     if embedder is not None and folder is not None and getattr(embedder, "_disk", None) is None:
         embedder.keep_on_disk(folder)
     return embedder

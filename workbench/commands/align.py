@@ -8,7 +8,7 @@ import sys
 
 from workbench.commands import formatter
 from workbench.errors import InputError
-from workbench.settings import Settings
+from workbench.settings import DEFAULT_EMBEDDER, Settings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +33,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "parallel with an ARTICLE aligns it in order against --reference DOC_ID")
     p.add_argument("--reference", default="auto", metavar="auto|DOC_ID",
                    help="the official document to align the article against, or auto to retrieve it")
+    p.add_argument("--embedder", default=DEFAULT_EMBEDDER, metavar="NAME",
+                   help="parallel mode: the cross-lingual sentence encoder: use-m (bundled), e5-small (the e5 "
+                        "extra), st:MODEL (a sentence-transformers model, e.g. st:sentence-transformers/LaBSE, "
+                        "where it can be downloaded) or none (lexical signals only)")
     p.add_argument("--format", choices=["beads", "jsonl"], default=None,
                    help="beads ([src]:[tgt] per line, parallel only) or jsonl (default: beads in parallel mode)")
     Settings.register_argparse_arguments(p, ("corpus_dir", "model", "backend", "device", "models_dir"))
@@ -49,7 +53,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     result = pipeline.align_files(settings, args.src, args.tgt, mode=mode, src_lang=args.src_lang,
                                   tgt_lang=args.tgt_lang, presplit=args.presplit, mt_file=args.mt,
                                   use_mt=not args.no_mt, gaps=args.gaps, reference=args.reference,
-                                  evidence=args.format == "jsonl")
+                                  evidence=args.format == "jsonl",
+                                  embedder=None if args.embedder == "none" else args.embedder)
     for note in result.notes:
         print(f"workbench: note: {note}", file=sys.stderr)
     if result.beads is not None and args.format != "jsonl":

@@ -161,7 +161,7 @@ def corpus_pairs(corpus) -> list[tuple[str, str]]:
             continue
         english = [s.text for s in doc.sentences]
         chinese = [s.text for s in corpus.get(doc.id, "zh").sentences]
-        for bead in align_parallel(english, chinese, meaning=False, evidence=False):
+        for bead in align_parallel(english, chinese, embedder=None, evidence=False):
             if bead.src and bead.tgt:
                 pairs.append((join_sentences(english, bead.src, "en"), join_sentences(chinese, bead.tgt, "zh")))
     return pairs
@@ -172,7 +172,7 @@ def _inputs_key(corpus_dir: Path, glossary: Path) -> str:
     from workbench.align import parallel_signature
 
     parts = [f"v{SHORTLIST_VERSION}", f"{FREQUENT_TOKENS}/{COOCCURRENCE_CAP}/{DICTIONARY_CAP}",
-             str(parallel_signature(mt_source="none", meaning=False))]
+             str(parallel_signature(mt_source="none", embedder=None))]
     for path in sorted((corpus_dir / "official").glob("*.txt")) + [glossary]:
         parts += [path.name, hashlib.sha256(path.read_bytes()).hexdigest()]
     return short_hash(parts)
