@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "align-data"
 
-from workbench.align import ParallelAligner, news_embedder  # noqa: E402
+from workbench.align import ParallelAligner, shared_embedder  # noqa: E402
 from workbench.align.beads import parse_beads, swap_sides  # noqa: E402
 from workbench.align.evaluate import drop_counterparts, merge_within_units, score_documents  # noqa: E402
 from workbench.align.signals import DEFAULT_WEIGHTS  # noqa: E402
@@ -280,7 +280,7 @@ def main() -> int:
     load_dictionary()
     load_sentence_embedder()
     use_cache_dir(Settings.resolve().cache_dir)  # as the workbench's entry points do
-    encoder = news_embedder()  # vectors kept on disk by text hash
+    encoder = shared_embedder()  # vectors kept on disk by text hash
     if encoder is None:
         print("skipped: the use-m encoder cannot be loaded here")
         return 0

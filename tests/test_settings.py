@@ -151,6 +151,6 @@ def test_a_command_keeps_its_derived_data_in_its_settings_cache_folder(tmp_path)
     cache = tmp_path / "models" / "cache"
     assert (cache / "vectors-use-m.sqlite").is_file()
     assert len(list(cache.glob("dictionary-*.pickle"))) == 1
-    library = "from workbench.align import news_embedder; print(news_embedder()._disk)"
+    library = "from workbench.align import shared_embedder; print(shared_embedder().vector_file)"
     done = subprocess.run([sys.executable, "-c", library], env=env, capture_output=True, text=True, timeout=300)
     assert done.stdout.strip() == "None", done.stderr

@@ -55,13 +55,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _use(settings: Settings) -> Settings:
-    """``settings`` applied process-wide (:func:`workbench.pipeline.use_settings`) before a command runs."""
-    from workbench.pipeline import use_settings
-
-    return use_settings(settings)
-
-
 def dispatch(argv: Sequence[str] | None = None) -> int:
     """Run the CLI on ``argv``; returns the exit status (no ``sys.exit`` here, so tests can call it)."""
     parser = build_parser()
@@ -69,8 +62,10 @@ def dispatch(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from workbench.pipeline import use_settings  # here, so `workbench --help` stays quick
+
     try:
-        result = args.func(args, _use(Settings.from_argparse(args)))
+        result = args.func(args, use_settings(Settings.from_argparse(args)))
     except WorkbenchError as err:
         print(f"workbench: error: {err}", file=sys.stderr)
         return 2

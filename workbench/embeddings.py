@@ -131,10 +131,18 @@ class Embedder:
         raise NotImplementedError
 
     def keep_on_disk(self, cache_dir: str | Path) -> Embedder:
-        """Keep vectors in ``cache_dir/vectors-NAME.sqlite`` as well as in memory; returns self."""
+        """Keep vectors in ``cache_dir/vectors-NAME.sqlite`` as well as in memory (a no-op when
+        they are kept there already); returns self."""
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in self.name)
-        self._disk = VectorCache(Path(cache_dir) / f"vectors-{safe}.sqlite", self.dimension)
+        path = Path(cache_dir) / f"vectors-{safe}.sqlite"
+        if self.vector_file != path:
+            self._disk = VectorCache(path, self.dimension)
         return self
+
+    @property
+    def vector_file(self) -> Path | None:
+        """The file vectors are kept in besides memory (:meth:`keep_on_disk`), or None."""
+        return self._disk.path if self._disk is not None else None
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text (an empty text gets a zero row), from the caches where kept."""

@@ -294,10 +294,10 @@ def _with_adequacy(sources: Sequence[str], translations: list[NewTranslation]) -
     """Each MT with the cosine of its English and itself in the cross-lingual space
     (``options["adequacy"]``, a reference-free quality signal the risk score reads); unchanged
     when the encoder cannot be loaded."""
-    from workbench.align import news_embedder
+    from workbench.align import shared_embedder
     from workbench.qa.risk import adequacy_scores
 
-    embedder = news_embedder()
+    embedder = shared_embedder()
     if embedder is None or not translations:
         return translations
     scores = adequacy_scores(embedder, [sources[t.position] for t in translations], [t.text for t in translations])

@@ -64,10 +64,10 @@ def parallel_signature(*, mt_source: str, use_dictionary: bool = True, gaps: boo
 def _parallel_aligner(mt_source: str, use_dictionary: bool, gaps: bool, embedder: str | None) -> ParallelAligner:
     """The parallel aligner with the shared cross-lingual encoder ``embedder`` (None: without one)."""
     return ParallelAligner(mt_source=mt_source, use_dictionary=use_dictionary, gaps=gaps,
-                           embedder=None if embedder is None else news_embedder(embedder))
+                           embedder=None if embedder is None else shared_embedder(embedder))
 
 
-def news_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:
+def shared_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:
     """The shared cross-lingual encoder ``name`` (the default, ``use-m``, is the one news linking
     and look-up use), its vectors kept on disk in the cache folder the entry point chose
     (:func:`~workbench.settings.use_cache_dir`; in memory only when none was chosen).
@@ -81,7 +81,7 @@ def news_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:
 
     embedder = try_embedder(name) if name == DEFAULT_EMBEDDER else load_embedder(name)
     folder = cache_dir_in_use()
-    if embedder is not None and folder is not None and getattr(embedder, "_disk", None) is None:
+    if embedder is not None and folder is not None:
         embedder.keep_on_disk(folder)
     return embedder
 
@@ -96,7 +96,7 @@ def news_index(corpus: OfficialCorpus, dictionary: BilingualDictionary | None = 
     dictionary = dictionary or load_dictionary(corpus.glossary)
     index = _INDEXES.get(corpus)
     if index is None or index.dictionary is not dictionary:
-        embedder = news_embedder() if DEFAULT_NEWS_WEIGHTS.meaning else None
+        embedder = shared_embedder() if DEFAULT_NEWS_WEIGHTS.meaning else None
         index = _INDEXES[corpus] = NewsIndex(dictionary, embedder)
     for doc in corpus.documents("zh"):
         if index.indexed_text(doc.id) != doc.text:
